@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs every check: formatting, clippy (server and browser builds, warnings as errors), unit and
+# integration tests against a real Postgres, and the Playwright end-to-end tests in Chromium.
+# Installs whatever is missing first (idempotent). CI runs exactly this (.ci/run).
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+ensure_rust_tools
+ensure_npm_packages
+ensure_playwright
+ensure_database
+
+log "cargo fmt --check"
+cargo fmt --all -- --check
+log "clippy (server build)"
+timed cargo clippy --features ssr --all-targets -- -D warnings
+log "clippy (browser build, wasm32)"
+timed cargo clippy --features hydrate --lib --target wasm32-unknown-unknown -- -D warnings
+log "unit and integration tests (each test gets its own fresh database)"
+# #[sqlx::test] connects to the server's maintenance database and creates one database per test.
+DATABASE_URL="${DATABASE_URL%/*}/postgres" timed cargo test --features ssr
+log "end-to-end tests (Playwright + /usr/bin/chromium)"
+port_open 127.0.0.1 3000 && die "port 3000 is in use: stop that server first (the end-to-end tests start their own)"
+# A database of its own for this run (dropped and re-created), so the journey starts from nothing.
+export DATABASE_URL="${DATABASE_URL%/*}/bluum_invest_e2e"
+psql -q "${DATABASE_URL%/*}/postgres" -c "DROP DATABASE IF EXISTS bluum_invest_e2e WITH (FORCE)" \
+  || die "could not reset the end-to-end database bluum_invest_e2e"
+timed cargo leptos end-to-end
+log "all checks passed"

@@ -1,0 +1,124 @@
+//! The app frame: skip link, header with navigation and the account slot, main area, footer.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_location;
+
+use super::toast::ToastHost;
+
+/// One entry of the main navigation.
+struct NavItem {
+    href: &'static str,
+    label: &'static str,
+}
+
+/// The main navigation. Later stages of the journey add their pages here.
+const NAV: &[NavItem] = &[NavItem {
+    href: "/",
+    label: "Home",
+}];
+
+#[component]
+pub fn AppLayout(children: Children) -> impl IntoView {
+    view! {
+        <a href="#main" class="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-50 btn btn-secondary">
+            "Skip to content"
+        </a>
+        <div class="flex min-h-screen flex-col">
+            <Header/>
+            <main id="main" class="mx-auto w-full max-w-6xl flex-1 px-4 py-8 sm:px-6 lg:py-12">
+                {children()}
+            </main>
+            <Footer/>
+        </div>
+        <ToastHost/>
+    }
+}
+
+#[component]
+fn Header() -> impl IntoView {
+    let menu_open = RwSignal::new(false);
+    // Close the phone menu whenever the route changes.
+    let location = use_location();
+    Effect::new(move |_| {
+        location.pathname.track();
+        menu_open.set(false);
+    });
+
+    let nav_links = move |extra: &'static str| {
+        NAV.iter()
+            .map(|item| {
+                view! {
+                    <A href=item.href attr:class=format!(
+                        "rounded-lg px-3 py-2 text-sm font-medium text-slate-700 no-underline hover:bg-slate-100 hover:no-underline aria-[current=page]:text-brand-700 aria-[current=page]:bg-brand-50 dark:text-slate-200 dark:hover:bg-slate-800 dark:aria-[current=page]:bg-slate-800 dark:aria-[current=page]:text-brand-300 {extra}"
+                    )>
+                        {item.label}
+                    </A>
+                }
+            })
+            .collect_view()
+    };
+
+    view! {
+        <header class="sticky top-0 z-30 border-b border-slate-200 bg-white/90 backdrop-blur dark:border-slate-800 dark:bg-slate-950/90">
+            <div class="mx-auto flex h-16 max-w-6xl items-center gap-4 px-4 sm:px-6">
+                <a href="/" class="flex items-center gap-2 text-slate-900 no-underline hover:no-underline dark:text-white">
+                    <img src="/favicon.svg" alt="" class="h-8 w-8"/>
+                    <span class="text-lg font-bold tracking-tight">"Bluum Invest"</span>
+                </a>
+                <nav aria-label="Main" class="ml-6 hidden items-center gap-1 md:flex">
+                    {nav_links("")}
+                </nav>
+                <div class="ml-auto hidden items-center gap-2 md:flex">
+                    <AccountSlot/>
+                </div>
+                <button
+                    id="menu-button"
+                    type="button"
+                    class="btn btn-ghost ml-auto md:hidden"
+                    aria-controls="mobile-menu"
+                    aria-expanded=move || menu_open.get().to_string()
+                    on:click=move |_| menu_open.update(|open| *open = !*open)
+                >
+                    <span class="sr-only">"Menu"</span>
+                    <svg aria-hidden="true" class="h-6 w-6" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round">
+                        <path d="M4 7h16M4 12h16M4 17h16"/>
+                    </svg>
+                </button>
+            </div>
+            <div
+                id="mobile-menu"
+                class="border-t border-slate-200 px-4 py-3 md:hidden dark:border-slate-800"
+                class:hidden=move || !menu_open.get()
+            >
+                <nav aria-label="Main (mobile)" class="flex flex-col gap-1">
+                    {nav_links("block")}
+                </nav>
+                <div class="mt-3 flex gap-2 border-t border-slate-200 pt-3 dark:border-slate-800">
+                    <AccountSlot/>
+                </div>
+            </div>
+        </header>
+    }
+}
+
+/// The signed-in state slot: who is signed in, or the ways in.
+#[component]
+fn AccountSlot() -> impl IntoView {
+    view! {
+        <a href="/sign-in" class="btn btn-ghost">"Sign in"</a>
+        <a href="/sign-up" class="btn btn-primary">"Get started"</a>
+    }
+}
+
+#[component]
+fn Footer() -> impl IntoView {
+    view! {
+        <footer class="border-t border-slate-200 py-8 text-sm text-slate-500 dark:border-slate-800 dark:text-slate-400">
+            <div class="mx-auto flex max-w-6xl flex-col gap-2 px-4 sm:flex-row sm:justify-between sm:px-6">
+                <p>"Bluum Invest is an open-source reference app built on the Bluum API."</p>
+                <p>"Investing involves risk, including loss of principal."</p>
+            </div>
+        </footer>
+    }
+}

@@ -1,0 +1,6 @@
+//! UI building blocks used by every page: the app frame ([`layout`]) and the design system
+//! pieces ([`ui`], [`toast`]). Styling tokens and classes live in `style/tailwind.css`.
+
+pub mod layout;
+pub mod toast;
+pub mod ui;

@@ -1,0 +1,105 @@
+//! [`AppError`]: the one error type every server function returns.
+//!
+//! It crosses the wire as JSON, so the browser can act on the case (show a message next to a
+//! field, send the user to sign in, offer a retry) while details stay in the server log under
+//! the request id.
+
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+/// What went wrong, in terms the UI can act on. Messages are safe to show to the user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// The request needs a signed-in user.
+    #[error("Please sign in to continue.")]
+    NotSignedIn,
+    /// Signed in, but this is not yours to see or change.
+    #[error("You don't have access to that.")]
+    Forbidden,
+    /// The thing asked for does not exist (or is not the user's).
+    #[error("We couldn't find that.")]
+    NotFound,
+    /// One input is wrong; `field` is the form field's `name`, so the message goes next to it.
+    #[error("{message}")]
+    Validation { field: String, message: String },
+    /// The wallet cannot cover the request.
+    #[error("{0}")]
+    InsufficientFunds(String),
+    /// The market is closed for this kind of order.
+    #[error("{0}")]
+    MarketClosed(String),
+    /// The same request conflicts with an earlier one or with the current state.
+    #[error("{0}")]
+    Conflict(String),
+    /// Too many requests; try again shortly.
+    #[error("Too many requests. Please wait a moment and try again.")]
+    RateLimited,
+    /// Our investing partner did not answer well; the id lets support find the call.
+    #[error("Our investing partner is not responding right now. Please try again in a moment (ref {request_id}).")]
+    Upstream { request_id: String },
+    /// Anything else: details are in the server log under `request_id`.
+    #[error("Something went wrong on our side. Please try again (ref {request_id}).")]
+    Internal { request_id: String },
+}
+
+impl AppError {
+    /// A validation error on one form field.
+    pub fn validation(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::Validation {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    /// The message for `field`, when this error is about that field.
+    pub fn field_message(&self, field: &str) -> Option<String> {
+        match self {
+            Self::Validation { field: f, message } if f == field => Some(message.clone()),
+            _ => None,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    /// Transport-level failures (the request never reached our code, or the answer could not
+    /// be read) become `Internal`; the browser has no request id for those.
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => Self::Upstream {
+                request_id: "network".into(),
+            },
+            _ => Self::Internal {
+                request_id: "n/a".into(),
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validation_message_targets_one_field() {
+        let err = AppError::validation("email", "Enter a valid email address.");
+        assert_eq!(
+            err.field_message("email").as_deref(),
+            Some("Enter a valid email address.")
+        );
+        assert_eq!(err.field_message("password"), None);
+        assert_eq!(err.to_string(), "Enter a valid email address.");
+    }
+
+    #[test]
+    fn round_trips_as_json() {
+        let err = AppError::Internal {
+            request_id: "req-1".into(),
+        };
+        let json = serde_json::to_string(&err).unwrap();
+        assert_eq!(serde_json::from_str::<AppError>(&json).unwrap(), err);
+        assert!(err.to_string().contains("req-1"));
+    }
+}

@@ -1,0 +1,34 @@
+//! Bluum Invest: an embedded-investing reference app on the Bluum API.
+//!
+//! Module map (what lives where):
+//! - [`app`]: the HTML shell, the root component and the route table.
+//! - [`pages`]: one module per route.
+//! - [`components`]: UI building blocks shared by every page (layout, design system).
+//! - [`api`]: `#[server]` functions, the only door from the browser to the server.
+//! - [`error`]: [`error::AppError`], the one error type server functions return.
+//! - `server` (ssr only): configuration, database, telemetry, HTTP router and start-up.
+#![recursion_limit = "256"]
+
+pub mod api;
+pub mod app;
+pub mod components;
+pub mod error;
+pub mod pages;
+
+#[cfg(feature = "ssr")]
+pub mod server;
+
+/// Browser entry point: hydrates the server-rendered page, then marks `<html data-hydrated>`
+/// so end-to-end tests (and CSS) know interactive handlers are attached.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+    if let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
+        let _ = root.set_attribute("data-hydrated", "true");
+    }
+}

@@ -1,0 +1,370 @@
+//! Configuration: read once at start-up from the environment (and an optional `.env`).
+//!
+//! Every setting the app knows is in [`Config`]. A missing or malformed value is a
+//! [`ConfigError`] that names the variable and the fix, printed as one line before exit.
+//! Production mode ([`Environment::Production`]) refuses settings that are only fine on a
+//! developer's machine.
+
+use std::net::SocketAddr;
+
+use secrecy::{ExposeSecret, SecretString};
+
+/// Where the app runs. `APP_ENV=production` turns on the production checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Environment {
+    Development,
+    Production,
+}
+
+/// How the app reaches Bluum.
+#[derive(Debug, Clone)]
+pub enum BluumMode {
+    /// No `BLUUM_API_KEY`: the built-in sandbox simulator, started in-process on loopback.
+    Simulator,
+    /// Real Bluum (sandbox or production), with the key pair from the environment.
+    Remote {
+        base_url: String,
+        api_key: String,
+        api_secret: SecretString,
+    },
+}
+
+/// All of the app's settings.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub environment: Environment,
+    pub database_url: SecretString,
+    pub site_addr: SocketAddr,
+    /// The address users reach the app at (scheme, host, port), for links and origin checks.
+    pub public_url: String,
+    pub bluum: BluumMode,
+    /// Secret for verifying Bluum webhook signatures. Optional in development.
+    pub webhook_secret: Option<SecretString>,
+    /// Key for signing session cookies (at least 64 bytes). Required in production.
+    pub session_secret: Option<SecretString>,
+}
+
+/// A setting that is missing, malformed or unsafe. Its `Display` is the one line users see.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("configuration error: {var} {problem}. Fix: {fix}")]
+pub struct ConfigError {
+    pub var: &'static str,
+    pub problem: String,
+    pub fix: String,
+}
+
+impl ConfigError {
+    fn new(var: &'static str, problem: impl Into<String>, fix: impl Into<String>) -> Self {
+        Self {
+            var,
+            problem: problem.into(),
+            fix: fix.into(),
+        }
+    }
+}
+
+/// Default when `DATABASE_URL` is not set (development only): the local server the run
+/// script provides.
+pub const DEFAULT_DATABASE_URL: &str = "postgres://postgres@127.0.0.1:5432/bluum_invest";
+/// Bluum's sandbox, used when keys are given without `BLUUM_BASE_URL`.
+pub const BLUUM_SANDBOX_URL: &str = "https://sandbox.api.bluumfinance.com/v1";
+const DEFAULT_SITE_ADDR: &str = "127.0.0.1:3000";
+
+impl Config {
+    /// Reads `.env` (if present) and then the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        // A missing .env is normal; a malformed one is reported.
+        if let Err(err) = dotenvy::dotenv() {
+            if !err.not_found() {
+                return Err(ConfigError::new(
+                    ".env",
+                    format!("could not be read ({err})"),
+                    "correct the line it names, or remove the file",
+                ));
+            }
+        }
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Builds the config from any lookup function, so tests need not touch the process
+    /// environment. Empty values count as unset.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let get = |name: &str| {
+            lookup(name)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
+
+        let environment = match get("APP_ENV").as_deref() {
+            None | Some("development") | Some("dev") => Environment::Development,
+            Some("production") | Some("prod") => Environment::Production,
+            Some(other) => {
+                return Err(ConfigError::new(
+                    "APP_ENV",
+                    format!("is {other:?}"),
+                    "set it to \"development\" or \"production\"",
+                ))
+            }
+        };
+        let production = environment == Environment::Production;
+
+        let database_url = match get("DATABASE_URL") {
+            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => url,
+            Some(_) => {
+                return Err(ConfigError::new(
+                    "DATABASE_URL",
+                    "is not a Postgres URL",
+                    "use the form postgres://USER[:PASSWORD]@HOST:PORT/DATABASE",
+                ))
+            }
+            None if production => {
+                return Err(ConfigError::new(
+                    "DATABASE_URL",
+                    "is missing",
+                    "set it to your Postgres URL (postgres://USER:PASSWORD@HOST:PORT/DATABASE)",
+                ))
+            }
+            None => DEFAULT_DATABASE_URL.to_owned(),
+        };
+
+        let site_addr_raw = get("LEPTOS_SITE_ADDR").unwrap_or_else(|| DEFAULT_SITE_ADDR.to_owned());
+        let site_addr: SocketAddr = site_addr_raw.parse().map_err(|_| {
+            ConfigError::new(
+                "LEPTOS_SITE_ADDR",
+                format!("is {site_addr_raw:?}, not an IP address and port"),
+                "use the form 127.0.0.1:3000 (or 0.0.0.0:3000 in a container)",
+            )
+        })?;
+
+        let public_url = match get("PUBLIC_URL") {
+            Some(url) => {
+                let url = url.trim_end_matches('/').to_owned();
+                if !(url.starts_with("http://") || url.starts_with("https://")) {
+                    return Err(ConfigError::new(
+                        "PUBLIC_URL",
+                        format!("is {url:?}, not an http(s) URL"),
+                        "use the address users type, e.g. https://invest.example.com",
+                    ));
+                }
+                url
+            }
+            None if production => {
+                return Err(ConfigError::new(
+                    "PUBLIC_URL",
+                    "is missing",
+                    "set it to the https:// address users reach the app at",
+                ))
+            }
+            None => format!("http://{site_addr}"),
+        };
+        if production && !public_url.starts_with("https://") {
+            return Err(ConfigError::new(
+                "PUBLIC_URL",
+                "is plain HTTP in production, so session cookies would travel unencrypted",
+                "serve the app over HTTPS and set PUBLIC_URL to its https:// address",
+            ));
+        }
+
+        let bluum = match (get("BLUUM_API_KEY"), get("BLUUM_API_SECRET")) {
+            (None, None) => BluumMode::Simulator,
+            (Some(_), None) => {
+                return Err(ConfigError::new(
+                    "BLUUM_API_SECRET",
+                    "is missing while BLUUM_API_KEY is set",
+                    "set BLUUM_API_SECRET to the secret of that key pair, or unset BLUUM_API_KEY to use the built-in simulator",
+                ))
+            }
+            (None, Some(_)) => {
+                return Err(ConfigError::new(
+                    "BLUUM_API_KEY",
+                    "is missing while BLUUM_API_SECRET is set",
+                    "set BLUUM_API_KEY too, or unset BLUUM_API_SECRET to use the built-in simulator",
+                ))
+            }
+            (Some(api_key), Some(api_secret)) => {
+                let base_url = get("BLUUM_BASE_URL")
+                    .unwrap_or_else(|| BLUUM_SANDBOX_URL.to_owned())
+                    .trim_end_matches('/')
+                    .to_owned();
+                if !(base_url.starts_with("https://") || base_url.starts_with("http://")) {
+                    return Err(ConfigError::new(
+                        "BLUUM_BASE_URL",
+                        format!("is {base_url:?}, not an http(s) URL"),
+                        format!("use {BLUUM_SANDBOX_URL} or https://api.bluumfinance.com/v1"),
+                    ));
+                }
+                if production && !base_url.starts_with("https://") {
+                    return Err(ConfigError::new(
+                        "BLUUM_BASE_URL",
+                        "is plain HTTP in production, so API keys would travel unencrypted",
+                        "use https://api.bluumfinance.com/v1",
+                    ));
+                }
+                BluumMode::Remote {
+                    base_url,
+                    api_key,
+                    api_secret: SecretString::from(api_secret),
+                }
+            }
+        };
+
+        let webhook_secret = get("BLUUM_WEBHOOK_SECRET").map(SecretString::from);
+
+        let session_secret = get("SESSION_SECRET").map(SecretString::from);
+        match &session_secret {
+            Some(secret) if secret.expose_secret().len() < 64 => {
+                return Err(ConfigError::new(
+                    "SESSION_SECRET",
+                    "is shorter than 64 characters",
+                    "generate one with: openssl rand -base64 64 | tr -d '\\n'",
+                ))
+            }
+            None if production => {
+                return Err(ConfigError::new(
+                    "SESSION_SECRET",
+                    "is missing in production",
+                    "generate one with: openssl rand -base64 64 | tr -d '\\n'",
+                ))
+            }
+            _ => {}
+        }
+
+        Ok(Self {
+            environment,
+            database_url: SecretString::from(database_url),
+            site_addr,
+            public_url,
+            bluum,
+            webhook_secret,
+            session_secret,
+        })
+    }
+
+    pub fn is_production(&self) -> bool {
+        self.environment == Environment::Production
+    }
+
+    /// Cookies get `Secure` whenever users reach the app over HTTPS.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup(|name| map.get(name).cloned())
+    }
+
+    const SECRET: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+    #[test]
+    fn empty_environment_is_a_working_demo() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.environment, Environment::Development);
+        assert_eq!(c.database_url.expose_secret(), DEFAULT_DATABASE_URL);
+        assert!(matches!(c.bluum, BluumMode::Simulator));
+        assert_eq!(c.site_addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(c.public_url, "http://127.0.0.1:3000");
+        assert!(!c.secure_cookies());
+    }
+
+    #[test]
+    fn keys_switch_to_remote_sandbox() {
+        let c = config(&[("BLUUM_API_KEY", "k"), ("BLUUM_API_SECRET", "s")]).unwrap();
+        match c.bluum {
+            BluumMode::Remote {
+                base_url, api_key, ..
+            } => {
+                assert_eq!(base_url, BLUUM_SANDBOX_URL);
+                assert_eq!(api_key, "k");
+            }
+            BluumMode::Simulator => panic!("expected remote"),
+        }
+    }
+
+    #[test]
+    fn half_a_key_pair_names_the_missing_variable() {
+        let err = config(&[("BLUUM_API_KEY", "k")]).unwrap_err();
+        assert_eq!(err.var, "BLUUM_API_SECRET");
+        let err = config(&[("BLUUM_API_SECRET", "s")]).unwrap_err();
+        assert_eq!(err.var, "BLUUM_API_KEY");
+    }
+
+    #[test]
+    fn malformed_values_get_one_clear_line() {
+        let err = config(&[("LEPTOS_SITE_ADDR", "localhost")]).unwrap_err();
+        assert_eq!(err.var, "LEPTOS_SITE_ADDR");
+        let line = err.to_string();
+        assert!(
+            line.contains("LEPTOS_SITE_ADDR") && line.contains("Fix:"),
+            "{line}"
+        );
+        assert!(!line.contains('\n'));
+
+        assert_eq!(
+            config(&[("DATABASE_URL", "mysql://x")]).unwrap_err().var,
+            "DATABASE_URL"
+        );
+        assert_eq!(
+            config(&[("APP_ENV", "staging")]).unwrap_err().var,
+            "APP_ENV"
+        );
+        assert_eq!(
+            config(&[("SESSION_SECRET", "short")]).unwrap_err().var,
+            "SESSION_SECRET"
+        );
+    }
+
+    #[test]
+    fn production_refuses_insecure_settings() {
+        let base = [
+            ("APP_ENV", "production"),
+            ("DATABASE_URL", "postgres://u@db/app"),
+            ("PUBLIC_URL", "https://invest.example.com"),
+            ("SESSION_SECRET", SECRET),
+        ];
+        assert!(config(&base).unwrap().secure_cookies());
+
+        let without = |var: &str| -> Vec<(&str, &str)> {
+            base.iter().copied().filter(|(k, _)| *k != var).collect()
+        };
+        assert_eq!(
+            config(&without("SESSION_SECRET")).unwrap_err().var,
+            "SESSION_SECRET"
+        );
+        assert_eq!(
+            config(&without("DATABASE_URL")).unwrap_err().var,
+            "DATABASE_URL"
+        );
+        assert_eq!(
+            config(&without("PUBLIC_URL")).unwrap_err().var,
+            "PUBLIC_URL"
+        );
+
+        let mut plain_http = without("PUBLIC_URL");
+        plain_http.push(("PUBLIC_URL", "http://invest.example.com"));
+        assert_eq!(config(&plain_http).unwrap_err().var, "PUBLIC_URL");
+
+        let mut plain_bluum = base.to_vec();
+        plain_bluum.extend([
+            ("BLUUM_API_KEY", "k"),
+            ("BLUUM_API_SECRET", "s"),
+            ("BLUUM_BASE_URL", "http://api.bluumfinance.com/v1"),
+        ]);
+        assert_eq!(config(&plain_bluum).unwrap_err().var, "BLUUM_BASE_URL");
+    }
+
+    #[test]
+    fn secrets_do_not_show_in_debug_output() {
+        let c = config(&[("BLUUM_API_KEY", "k"), ("BLUUM_API_SECRET", "very-secret")]).unwrap();
+        assert!(!format!("{c:?}").contains("very-secret"));
+    }
+}

@@ -1,0 +1,66 @@
+//! Test harness: the real server on a random port, against a fresh database.
+//!
+//! Use with `#[sqlx::test]`, which creates a new database per test (applying `migrations/`)
+//! and drops it afterwards; `DATABASE_URL` must point at a server where the user may create
+//! databases (`scripts/test.sh` sets it).
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+
+use bluum_invest::server::{self, AppState, Config};
+use leptos::config::LeptosOptions;
+use sqlx::PgPool;
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub client: reqwest::Client,
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+}
+
+/// Starts the whole app (same router as production) on 127.0.0.1:0.
+pub async fn spawn_app(pool: PgPool) -> TestApp {
+    spawn_app_with(pool, &[]).await
+}
+
+/// Like [`spawn_app`], with extra configuration variables.
+pub async fn spawn_app_with(pool: PgPool, vars: &[(&str, &str)]) -> TestApp {
+    server::telemetry::init(false);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let site_addr = addr.to_string();
+    let config = Config::from_lookup(|name| {
+        if name == "LEPTOS_SITE_ADDR" {
+            return Some(site_addr.clone());
+        }
+        vars.iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.to_string())
+    })
+    .expect("test config");
+    let options = LeptosOptions::builder()
+        .output_name("bluum_invest")
+        .site_root("target/site")
+        .site_addr(addr)
+        .build();
+    let store = server::prepare_sessions(&pool).await.unwrap();
+    let state = AppState::new(config, pool, options);
+    let router = server::build_router(state, store);
+    tokio::spawn(async move {
+        axum::serve(listener, router.into_make_service())
+            .await
+            .unwrap();
+    });
+    TestApp {
+        addr,
+        client: reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
+    }
+}
