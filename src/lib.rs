@@ -7,6 +7,8 @@
 //! - [`api`]: `#[server]` functions, the only door from the browser to the server.
 //! - [`error`]: [`error::AppError`], the one error type server functions return.
 //! - `server` (ssr only): configuration, database, telemetry, HTTP router and start-up.
+//! - `bluum` (ssr only): the typed Bluum API client.
+//! - `bluum_sim` (ssr only): the Bluum sandbox simulator, the embedded default.
 #![recursion_limit = "256"]
 
 pub mod api;
@@ -15,6 +17,10 @@ pub mod components;
 pub mod error;
 pub mod pages;
 
+#[cfg(feature = "ssr")]
+pub mod bluum;
+#[cfg(feature = "ssr")]
+pub mod bluum_sim;
 #[cfg(feature = "ssr")]
 pub mod server;
 

@@ -1,0 +1,2 @@
+//! The Bluum sandbox simulator (server only): the same HTTP API as Bluum's sandbox, run
+//! in-process on loopback when no `BLUUM_API_KEY` is set, or on its own (`bluum-sim` binary).
