@@ -24,5 +24,6 @@ port_open 127.0.0.1 3000 && die "port 3000 is in use: stop that server first (th
 export DATABASE_URL="${DATABASE_URL%/*}/bluum_invest_e2e"
 psql -q "${DATABASE_URL%/*}/postgres" -c "DROP DATABASE IF EXISTS bluum_invest_e2e WITH (FORCE)" \
   || die "could not reset the end-to-end database bluum_invest_e2e"
-timed cargo leptos end-to-end
+# The server logs only warnings here, so Playwright's report stays readable.
+RUST_LOG=${RUST_LOG:-warn} timed cargo leptos end-to-end
 log "all checks passed"

@@ -32,7 +32,11 @@ pub fn init(json: bool) {
             )
             .try_init()
     } else {
-        registry.with(fmt::layer().compact()).try_init()
+        // Colours only when a person is watching, not in CI logs or files.
+        let ansi = std::io::IsTerminal::is_terminal(&std::io::stdout());
+        registry
+            .with(fmt::layer().compact().with_ansi(ansi))
+            .try_init()
     };
     // Already installed (a second call in the same process) is fine.
     let _ = result;
