@@ -38,6 +38,9 @@ pub enum AppError {
     /// Our investing partner did not answer well; the id lets support find the call.
     #[error("Our investing partner is not responding right now. Please try again in a moment (ref {request_id}).")]
     Upstream { request_id: String },
+    /// The browser could not reach our server (offline, or the answer was cut off).
+    #[error("We couldn't reach Bluum Invest. Check your connection and try again.")]
+    Network,
     /// Anything else: details are in the server log under `request_id`.
     #[error("Something went wrong on our side. Please try again (ref {request_id}).")]
     Internal { request_id: String },
@@ -64,13 +67,11 @@ impl AppError {
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
-    /// Transport-level failures (the request never reached our code, or the answer could not
-    /// be read) become `Internal`; the browser has no request id for those.
+    /// Failures outside our code: the request never arrived or the answer could not be read
+    /// (`Network`), or the framework could not decode it (`Internal`, with no request id).
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
-            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => Self::Upstream {
-                request_id: "network".into(),
-            },
+            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => Self::Network,
             _ => Self::Internal {
                 request_id: "n/a".into(),
             },
