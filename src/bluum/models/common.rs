@@ -346,7 +346,10 @@ pub mod date {
 
     const FORMAT: &[FormatItem<'static>] = format_description!("[year]-[month]-[day]");
 
-    pub fn serialize<S: Serializer>(value: &Option<Date>, serializer: S) -> Result<S::Ok, S::Error> {
+    pub fn serialize<S: Serializer>(
+        value: &Option<Date>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         match value {
             Some(day) => {
                 let text = day.format(FORMAT).map_err(serde::ser::Error::custom)?;
@@ -361,7 +364,9 @@ pub mod date {
         serialize(&Some(*day), serializer)
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Date>, D::Error> {
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Date>, D::Error> {
         match Option::<String>::deserialize(deserializer)? {
             Some(raw) if !raw.is_empty() => Date::parse(&raw, FORMAT)
                 .map(Some)
@@ -404,10 +409,9 @@ mod tests {
         let data_only: List<Item> = serde_json::from_value(json!({"data": [{"id": "c"}]})).unwrap();
         assert_eq!(ids(&data_only), ["c"]);
 
-        let gen_b: List<Item> = serde_json::from_value(
-            json!({"status": "success", "data": [{"id": "d"}], "count": 1}),
-        )
-        .unwrap();
+        let gen_b: List<Item> =
+            serde_json::from_value(json!({"status": "success", "data": [{"id": "d"}], "count": 1}))
+                .unwrap();
         assert_eq!((ids(&gen_b), gen_b.total), (vec!["d"], Some(1)));
 
         let named: List<Item> =
@@ -437,9 +441,14 @@ mod tests {
             unwrap_legacy(json!({"status": "success", "data": {"id": "x"}})),
             json!({"id": "x"})
         );
-        assert_eq!(unwrap_legacy(json!({"data": {"id": "x"}})), json!({"id": "x"}));
         assert_eq!(
-            unwrap_legacy(json!({"status": "success", "message": "ok", "data": {"webhook": {"id": "w"}}})),
+            unwrap_legacy(json!({"data": {"id": "x"}})),
+            json!({"id": "x"})
+        );
+        assert_eq!(
+            unwrap_legacy(
+                json!({"status": "success", "message": "ok", "data": {"webhook": {"id": "w"}}})
+            ),
             json!({"id": "w"})
         );
         // Gen C resources and list envelopes pass through untouched.
@@ -489,7 +498,10 @@ mod tests {
         let m: Money = serde_json::from_value(json!({"amount": "178.50"})).unwrap();
         assert_eq!(m.amount, Decimal::from_str("178.50").unwrap());
         // Scale is kept: "178.50" goes back out as "178.50", not 178.5.
-        assert_eq!(serde_json::to_value(&m).unwrap(), json!({"amount": "178.50"}));
+        assert_eq!(
+            serde_json::to_value(&m).unwrap(),
+            json!({"amount": "178.50"})
+        );
         let n: Money = serde_json::from_value(json!({"amount": 189.84})).unwrap();
         assert_eq!(n.amount, Decimal::from_str("189.84").unwrap());
         let i: Money = serde_json::from_value(json!({"amount": 52_000_000})).unwrap();

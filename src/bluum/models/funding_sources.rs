@@ -100,7 +100,12 @@ pub struct FundingSource {
     #[serde(rename = "type", default)]
     pub kind: Option<FundingSourceType>,
     pub status: FundingSourceStatus,
-    #[serde(default, alias = "bankName", alias = "institution_name", alias = "institutionName")]
+    #[serde(
+        default,
+        alias = "bankName",
+        alias = "institution_name",
+        alias = "institutionName"
+    )]
     pub bank_name: Option<String>,
     /// Last four digits (the journey example calls it `account_mask`).
     #[serde(default, alias = "account_mask")]
