@@ -130,3 +130,59 @@ pub struct Document {
     #[serde(default)]
     pub metadata: Metadata,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bluum::models::{decode, List};
+
+    #[test]
+    fn decodes_a_document_list() {
+        let json = r#"{"data": [
+            {"document_id": "doc_01j9x8m2k7qpzwv3t5r6y8n0ab", "object": "document", "owner_type": "investor",
+             "owner_id": "6c1f0c1e-9a8d-4c7b-8e5f-1a2b3c4d5e6f", "purpose": "kyc",
+             "document_type": "id_verification", "file_name": "passport.pdf",
+             "mime_type": "application/pdf", "file_size": 482133, "status": "accepted",
+             "expires_at": null, "uploaded_at": "2025-06-15T14:30:00Z", "metadata": {}},
+            {"document_id": "doc_02", "object": "document", "owner_type": "investor",
+             "purpose": "proof_of_address", "status": "in_review"}
+          ], "has_more": true}"#;
+        let list: List<Document> = decode(json.as_bytes()).unwrap();
+        assert!(list.has_more);
+        let doc = &list.data[0];
+        assert_eq!(doc.document_id.as_str(), "doc_01j9x8m2k7qpzwv3t5r6y8n0ab");
+        assert_eq!(doc.purpose, Some(DocumentPurpose::Kyc));
+        assert_eq!(doc.status, DocumentStatus::Accepted);
+        assert_eq!(doc.owner_type, Some(DocumentOwnerType::Investor));
+        assert_eq!(doc.file_size, Some(482_133));
+        assert_eq!(
+            list.data[1].purpose,
+            Some(DocumentPurpose::Unknown("proof_of_address".into()))
+        );
+        assert_eq!(
+            list.data[1].status,
+            DocumentStatus::Unknown("in_review".into())
+        );
+        assert_eq!(
+            DocumentQuery::status_filter(&DocumentStatus::Accepted),
+            "ACCEPTED"
+        );
+    }
+
+    #[test]
+    fn upload_request_debug_omits_bytes() {
+        let req = UploadDocumentRequest {
+            investor_id: None,
+            document_type: "PASSPORT".into(),
+            purpose: Some(DocumentPurpose::Kyc),
+            file_name: "p.pdf".into(),
+            mime_type: "application/pdf".into(),
+            bytes: b"%PDF-secret-content".to_vec(),
+        };
+        let debug = format!("{req:?}");
+        assert!(
+            !debug.contains("secret-content") && debug.contains("size: 19"),
+            "{debug}"
+        );
+    }
+}

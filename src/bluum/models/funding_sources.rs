@@ -143,3 +143,99 @@ pub struct FundingSource {
     #[serde(default, alias = "updatedAt", with = "ts")]
     pub updated_at: Option<OffsetDateTime>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bluum::models::{decode, List};
+
+    const SOURCE: &str = r#"{"id": "fs_01j9x8m2k7qpzwv3t5r6y8n0ab", "object": "funding_source",
+        "created": 1718455800, "livemode": false, "metadata": {}, "type": "plaid",
+        "status": "active", "bank_name": "First Platypus Bank", "mask": "0000",
+        "provider_id": "item_123", "account_name": "Plaid Checking", "account_type": "depository",
+        "account_subtype": "checking", "account_holder_name": null, "account_number": null,
+        "routing_number": null, "swift_code": null, "iban": null, "wire_routing_kind": null,
+        "bank_code": null, "beneficiary_address": null, "address_line_1": null,
+        "payout_country": null, "payout_currency": null, "payout_city": null,
+        "payout_region": null, "payout_postal_code": null, "wire_payout_complete": false,
+        "currency": "USD", "country": "US", "updated_at": "2025-06-15T14:30:00Z"}"#;
+
+    #[test]
+    fn decodes_a_single_funding_source() {
+        let fs: FundingSource = decode(SOURCE.as_bytes()).unwrap();
+        assert_eq!(fs.id.as_str(), "fs_01j9x8m2k7qpzwv3t5r6y8n0ab");
+        assert_eq!(fs.kind, Some(FundingSourceType::Plaid));
+        assert_eq!(fs.status, FundingSourceStatus::Active);
+        assert_eq!(fs.mask.as_deref(), Some("0000"));
+        assert_eq!(fs.account_subtype.as_deref(), Some("checking"));
+    }
+
+    #[test]
+    fn decodes_the_plaid_connect_list_and_a_gen_b_list() {
+        let body =
+            format!(r#"{{"object":"list","url":"/v1/x","has_more":false,"data":[{SOURCE}]}}"#);
+        let list: List<FundingSource> = decode(body.as_bytes()).unwrap();
+        assert_eq!(list.len(), 1);
+        let gen_b = format!(r#"{{"status":"success","data":[{SOURCE}],"count":1}}"#);
+        let list: List<FundingSource> = decode(gen_b.as_bytes()).unwrap();
+        assert_eq!(list.total, Some(1));
+    }
+
+    #[test]
+    fn manual_source_with_journey_field_names() {
+        let fs: FundingSource = decode(
+            br#"{"id":"fs_02","type":"manual","status":"disconnected","bank_name":"Access Bank",
+                 "account_mask":"6789","account_holder_name":"Ada Lovelace",
+                 "account_number":"0123456789","bank_code":"044","currency":"NGN","country":"NG"}"#,
+        )
+        .unwrap();
+        assert_eq!(fs.status, FundingSourceStatus::Disconnected);
+        assert_eq!(fs.mask.as_deref(), Some("6789"));
+        assert!(!format!("{fs:?}").contains("0123456789"));
+    }
+
+    #[test]
+    fn link_token_in_three_shapes() {
+        let expected = LinkToken {
+            link_token: "link-sandbox-af1a0311-da53-4636-b754-dd15cc058176".into(),
+            hosted_link_url: None,
+        };
+        for body in [
+            r#"{"link_token":"link-sandbox-af1a0311-da53-4636-b754-dd15cc058176","hosted_link_url":null}"#,
+            r#"{"status":"success","link_token":"link-sandbox-af1a0311-da53-4636-b754-dd15cc058176","hosted_link_url":null}"#,
+            r#"{"status":"success","data":{"link_token":"link-sandbox-af1a0311-da53-4636-b754-dd15cc058176","hosted_link_url":null}}"#,
+        ] {
+            assert_eq!(
+                decode::<LinkToken>(body.as_bytes()).unwrap(),
+                expected,
+                "{body}"
+            );
+        }
+    }
+
+    #[test]
+    fn connect_requests_are_tagged_by_type() {
+        let plaid = ConnectFundingSourceRequest::Plaid {
+            public_token: Sensitive::new("public-sandbox-123"),
+        };
+        assert_eq!(
+            serde_json::to_value(&plaid).unwrap(),
+            serde_json::json!({"type": "plaid", "public_token": "public-sandbox-123"})
+        );
+        assert!(!format!("{plaid:?}").contains("public-sandbox-123"));
+        let manual = ConnectFundingSourceRequest::Manual(ManualFundingSourceRequest {
+            bank_name: "Chase".into(),
+            account_holder_name: "Ada Lovelace".into(),
+            account_number: Sensitive::new("000123456789"),
+            bank_account_type: Some(BankAccountType::Checking),
+            routing_number: Some("021000021".into()),
+            ..Default::default()
+        });
+        let body = serde_json::to_value(&manual).unwrap();
+        assert_eq!(body["type"], "manual");
+        assert_eq!(body["account_number"], "000123456789");
+        assert_eq!(body["bank_account_type"], "CHECKING");
+        assert!(body.get("swift_code").is_none());
+        assert!(!format!("{manual:?}").contains("000123456789"));
+    }
+}

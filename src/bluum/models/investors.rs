@@ -380,3 +380,200 @@ pub struct ComplianceWorkflow {
     #[serde(default, with = "ts")]
     pub updated_at: Option<OffsetDateTime>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bluum::models::decode;
+    use std::str::FromStr;
+    use time::macros::date;
+
+    fn request() -> CreateInvestorRequest {
+        CreateInvestorRequest {
+            account_type: AccountType::Individual,
+            management_type: Some(ManagementType::SelfDirected),
+            tax_advantaged: None,
+            first_name: "Ada".into(),
+            middle_name: None,
+            last_name: "Lovelace".into(),
+            date_of_birth: date!(1990 - 01 - 15),
+            email: "ada@example.com".into(),
+            phone: "+14155552671".into(),
+            address: Address {
+                street: vec!["123 Main St".into()],
+                unit: Some("4B".into()),
+                city: "San Francisco".into(),
+                state: Some("CA".into()),
+                postal_code: Some("94105".into()),
+                country: "US".into(),
+            },
+            tax_id: Sensitive::new("987-65-4321"),
+            tax_id_type: TaxIdType::Ssn,
+            tax_id_country: Some("US".into()),
+            country_of_citizenship: "US".into(),
+            country_of_birth: "US".into(),
+            country_of_tax_residence: "US".into(),
+            funding_source: vec![WealthSource::EmploymentIncome],
+            annual_income: MoneyRange {
+                min: Some(Decimal::from(75_000)),
+                max: Some(Decimal::from(99_999)),
+            },
+            liquid_net_worth: MoneyRange {
+                min: Some(Decimal::from(50_000)),
+                max: Some(Decimal::from(99_999)),
+            },
+            total_net_worth: None,
+            permanent_resident: None,
+            visa_type: None,
+            visa_expiration_date: None,
+            is_control_person: false,
+            is_affiliated_exchange_or_finra: false,
+            is_politically_exposed: false,
+            immediate_family_exposed: false,
+            employment_status: EmploymentStatus::Employed,
+            employer_name: Some("Analytical Engines".into()),
+            employer_address: None,
+            employment_position: Some("Engineer".into()),
+            affiliated_company: None,
+            signed_agreements: vec![SignedAgreement {
+                kind: AgreementType::InvestorAgreement,
+                signed_at: Some(ts::parse("2025-06-15T14:30:00Z").unwrap()),
+                ip_address: Some("203.0.113.7".into()),
+            }],
+            trusted_contact: None,
+            metadata: BTreeMap::new(),
+        }
+    }
+
+    #[test]
+    fn debug_of_create_request_hides_the_tax_id() {
+        let req = request();
+        let debug = format!("{req:?}");
+        assert!(!debug.contains("987-65-4321"), "{debug}");
+        assert!(!debug.contains("987654321"));
+        assert!(debug.contains("[redacted]"));
+    }
+
+    #[test]
+    fn create_request_serializes_the_documented_body() {
+        let body = serde_json::to_value(request()).unwrap();
+        assert_eq!(body["tax_id"], "987-65-4321");
+        assert_eq!(body["tax_id_type"], "SSN");
+        assert_eq!(body["date_of_birth"], "1990-01-15");
+        assert_eq!(
+            body["annual_income"],
+            serde_json::json!({"min": "75000", "max": "99999"})
+        );
+        assert_eq!(
+            body["funding_source"],
+            serde_json::json!(["employment_income"])
+        );
+        assert_eq!(body["signed_agreements"][0]["type"], "investor_agreement");
+        assert_eq!(
+            body["signed_agreements"][0]["signed_at"],
+            "2025-06-15T14:30:00Z"
+        );
+        assert_eq!(
+            body["address"]["street"],
+            serde_json::json!(["123 Main St"])
+        );
+        assert!(body.get("middle_name").is_none());
+        assert!(body.get("metadata").is_none());
+    }
+
+    #[test]
+    fn decodes_an_investor() {
+        let json = r#"{
+            "id": "inv_01j9x8m2k7qpzwv3t5r6y8n0ab", "object": "investor", "created": 1718455800,
+            "livemode": false, "metadata": {"crm_id": "c-42"}, "status": "onboarding",
+            "account_type": "individual", "management_type": "self_directed",
+            "tax_advantaged": false, "account_number": null, "currency": "USD",
+            "balance": "0.00", "buying_power": "0", "cash_withdrawable": "0", "last_equity": "0",
+            "crypto_status": null, "trading_type": null, "hyc_status": "not_registered",
+            "first_name": "Ada", "middle_name": null, "last_name": "Lovelace",
+            "date_of_birth": "1990-01-15", "email": "ada@example.com", "phone": "+14155552671",
+            "address": {"street": ["123 Main St"], "unit": null, "city": "San Francisco",
+                        "state": "CA", "postal_code": "94105", "country": "US"},
+            "tax_id_type": "SSN", "country_of_tax_residence": "US", "country_of_citizenship": "US",
+            "country_of_birth": "US", "funding_source": ["employment_income", "savings"],
+            "is_control_person": false, "employment_status": "employed",
+            "signed_agreements": [{"type": "investor_agreement", "signed_at": "2025-06-15T14:30:00.000Z", "ip_address": "127.0.0.1"}],
+            "trusted_contact": null, "portfolios": [],
+            "compliance_checks": [
+                {"workflow_id": "6c1f0c1e-9a8d-4c7b-8e5f-1a2b3c4d5e6f", "check_type": "identity_verification",
+                 "status": "pending", "provider": "persona", "verification_url": "https://withpersona.com/verify?inquiry-id=inq_1"}
+            ]
+        }"#;
+        let inv: Investor = decode(json.as_bytes()).unwrap();
+        assert_eq!(inv.id.as_str(), "inv_01j9x8m2k7qpzwv3t5r6y8n0ab");
+        assert_eq!(inv.status, InvestorStatus::Onboarding);
+        assert_eq!(inv.meta.created.unwrap().unix_timestamp(), 1_718_455_800);
+        assert_eq!(inv.meta.metadata["crm_id"], "c-42");
+        assert_eq!(inv.balance, Some(Decimal::from_str("0.00").unwrap()));
+        assert_eq!(inv.date_of_birth, Some(date!(1990 - 01 - 15)));
+        assert_eq!(
+            inv.funding_source,
+            [WealthSource::EmploymentIncome, WealthSource::Savings]
+        );
+        assert_eq!(
+            inv.verification_url(),
+            Some("https://withpersona.com/verify?inquiry-id=inq_1")
+        );
+        // Gen B `{data:{…}}` wrapper decodes to the same investor.
+        let wrapped = format!(r#"{{"data": {json}}}"#);
+        assert_eq!(decode::<Investor>(wrapped.as_bytes()).unwrap(), inv);
+    }
+
+    #[test]
+    fn investor_status_vocabularies() {
+        assert_eq!(InvestorStatus::from_wire("active"), InvestorStatus::Active);
+        assert_eq!(InvestorStatus::from_wire("ACTIVE"), InvestorStatus::Active);
+        assert_eq!(
+            InvestorStatus::from_wire("PENDING_APPROVAL"),
+            InvestorStatus::UnderReview
+        );
+        assert_eq!(
+            InvestorStatus::from_wire("frozen"),
+            InvestorStatus::Unknown("frozen".into())
+        );
+        assert_eq!(InvestorStatus::Unknown("frozen".into()).as_str(), "frozen");
+        assert_eq!(
+            serde_json::to_string(&InvestorStatus::SetupFailed).unwrap(),
+            "\"setup_failed\""
+        );
+    }
+
+    #[test]
+    fn decodes_the_compliance_workflow() {
+        let json = r#"{
+            "object": "compliance_workflow", "livemode": false,
+            "investor_id": "inv_01j9x8m2k7qpzwv3t5r6y8n0ab",
+            "workflow_status": "IN_PROGRESS", "workflow_type": "kyc", "risk_level": null,
+            "status": "running",
+            "checks": [
+                {"type": "identity_verification", "status": "clear", "completed_at": "2025-06-15T14:31:00Z"},
+                {"type": "screening", "status": "pending", "completed_at": null},
+                {"type": "liveness", "status": "queued", "completed_at": null}
+            ],
+            "created_at": "2025-06-15T14:30:00Z", "updated_at": "2025-06-15T14:31:00Z"
+        }"#;
+        let wf: ComplianceWorkflow = decode(json.as_bytes()).unwrap();
+        assert_eq!(wf.status, ComplianceStatus::Running);
+        assert_eq!(wf.workflow_status, Some(WorkflowStatus::InProgress));
+        assert_eq!(wf.workflow_type, Some(WorkflowType::Kyc));
+        assert_eq!(wf.risk_level, None);
+        assert_eq!(wf.checks.len(), 3);
+        assert_eq!(wf.checks[0].kind, ComplianceCheckType::IdentityVerification);
+        assert_eq!(wf.checks[0].status, ComplianceCheckStatus::Clear);
+        assert!(wf.checks[0].completed_at.is_some());
+        // New upstream values do not break the page.
+        assert_eq!(
+            wf.checks[2].kind,
+            ComplianceCheckType::Unknown("liveness".into())
+        );
+        assert_eq!(
+            wf.checks[2].status,
+            ComplianceCheckStatus::Unknown("queued".into())
+        );
+    }
+}

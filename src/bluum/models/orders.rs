@@ -252,3 +252,79 @@ pub struct OrderEstimate {
     #[serde(default)]
     pub errors: Vec<String>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bluum::models::decode;
+    use std::str::FromStr;
+
+    fn dec(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn decodes_an_order() {
+        let json = r#"{"id": "ord_01j9x8m2k7qpzwv3t5r6y8n0ab", "object": "order", "created": 1718455800,
+            "livemode": false, "metadata": {}, "investor_id": "inv_01abc", "symbol": "AAPL",
+            "class": "equity", "currency": "USD", "side": "buy", "type": "market",
+            "time_in_force": "day", "quantity": "10", "notional": null, "limit_price": null,
+            "stop_price": null, "trail_percent": null, "trail_price": null, "extended_hours": false,
+            "client_order_id": null, "status": "filled", "filled_quantity": "10",
+            "remaining_quantity": "0", "average_price": "178.50", "commission": "0.00",
+            "commission_type": "notional", "submitted_at": "2025-06-15T14:30:01Z",
+            "filled_at": "2025-06-15T14:30:15Z", "cancelled_at": null, "failure_reason": null,
+            "settlement_date": null, "bond": null}"#;
+        let order: Order = decode(json.as_bytes()).unwrap();
+        assert_eq!(order.status, OrderStatus::Filled);
+        assert_eq!(order.side, OrderSide::Buy);
+        assert_eq!(order.order_type, OrderType::Market);
+        assert_eq!(order.average_price, Some(dec("178.50")));
+        assert_eq!(
+            order.filled_quantity.unwrap() * order.average_price.unwrap(),
+            dec("1785.00")
+        );
+        assert!(!order.status.is_open());
+    }
+
+    #[test]
+    fn order_status_accepts_gen_a_words_and_unknowns() {
+        assert_eq!(
+            OrderStatus::from_wire("partially_filled"),
+            OrderStatus::Partial
+        );
+        assert_eq!(OrderStatus::from_wire("canceled"), OrderStatus::Cancelled);
+        assert_eq!(OrderStatus::from_wire("rejected"), OrderStatus::Failed);
+        assert_eq!(
+            OrderStatus::from_wire("pending_replace"),
+            OrderStatus::Unknown("pending_replace".into())
+        );
+        assert!(OrderStatus::Open.is_open());
+    }
+
+    #[test]
+    fn order_request_sends_decimal_strings() {
+        let req = CreateOrderRequest::limit(
+            "AAPL",
+            OrderSide::Buy,
+            dec("0.5000"),
+            dec("150.25"),
+            TimeInForce::Gtc,
+        );
+        assert_eq!(
+            serde_json::to_value(&req).unwrap(),
+            serde_json::json!({"symbol": "AAPL", "side": "buy", "type": "limit",
+                               "time_in_force": "gtc", "quantity": "0.5000", "limit_price": "150.25"})
+        );
+    }
+
+    #[test]
+    fn decodes_an_order_estimate() {
+        let json = r#"{"object": "order_estimate", "investor_id": "inv_01abc", "symbol": "AAPL",
+            "currency": "USD", "total_estimated_value": "1785.00", "estimated_price": "178.50",
+            "estimated_quantity": "10", "commission": "0.00", "errors": ["Insufficient buying power"]}"#;
+        let est: OrderEstimate = decode(json.as_bytes()).unwrap();
+        assert_eq!(est.total_estimated_value, Some(dec("1785.00")));
+        assert_eq!(est.errors, ["Insufficient buying power"]);
+    }
+}

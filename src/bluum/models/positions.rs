@@ -87,3 +87,40 @@ pub struct PositionQuery {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refresh_prices: Option<bool>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bluum::models::{decode, List};
+    use std::str::FromStr;
+
+    #[test]
+    fn decodes_a_position_list() {
+        let json = r#"{"object": "list", "url": "/v1/investors/inv_01abc/positions", "has_more": false,
+            "data": [{"id": "pos_01j9x8m2k7qpzwv3t5r6y8n0ab", "object": "position", "created": 1718455800,
+            "livemode": false, "metadata": {}, "investor_id": "inv_01abc", "symbol": "AAPL",
+            "asset_id": "b0b6dd9d-8b9b-48a9-ba46-b9d54906e415", "class": "equity", "country": "us",
+            "currency": "USD", "quantity": "10", "average_cost_basis": "178.50",
+            "total_cost_basis": "1785.00", "current_price": "183.07", "market_value": "1830.70",
+            "unrealized_pl": "45.70", "unrealized_pl_percent": "2.56",
+            "price_timestamp": "2025-06-15T20:00:00Z", "last_transaction_at": "2025-06-15T14:30:15Z",
+            "updated_at": "2025-06-15T20:00:00Z", "price_source": "ALPACA", "price_confidence": "DELAYED"}]}"#;
+        let list: List<Position> = decode(json.as_bytes()).unwrap();
+        let p = &list.data[0];
+        let d = |s| Decimal::from_str(s).unwrap();
+        assert_eq!(
+            p.quantity * p.average_cost_basis.unwrap(),
+            p.total_cost_basis.unwrap()
+        );
+        assert_eq!(
+            p.quantity * p.current_price.unwrap(),
+            p.market_value.unwrap()
+        );
+        assert_eq!(
+            p.market_value.unwrap() - p.total_cost_basis.unwrap(),
+            d("45.70")
+        );
+        assert_eq!(p.price_source, Some(PriceSource::Alpaca));
+        assert_eq!(p.price_confidence, Some(PriceConfidence::Delayed));
+    }
+}

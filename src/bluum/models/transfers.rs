@@ -246,3 +246,137 @@ pub struct TransferQuery {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<u32>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bluum::models::{decode, List};
+    use std::str::FromStr;
+
+    #[test]
+    fn decodes_a_manual_deposit_with_instructions() {
+        let json = r#"{"id": "dep_01j9x8m2k7qpzwv3t5r6y8n0ab", "object": "deposit", "created": 1718455800,
+            "livemode": false, "metadata": {}, "investor_id": "inv_01abc", "wallet_id": "wlt_01abc",
+            "funding_source_id": null, "method": "manual_bank_transfer", "status": "pending",
+            "amount": "250.00", "currency": "USD", "description": "First deposit",
+            "method_details": {"reference_code": "BLUUM-ABC123XY",
+                "bank_details": {"bank_name": "Choice Financial Group", "bank_address": "4501 23rd Avenue S, Fargo, ND",
+                    "account_name": "Bluum Finance FBO", "account_number": "202512345678",
+                    "routing_number": "091311229", "swift_code": "CHFGUS44021",
+                    "instructions": "Include reference code BLUUM-ABC123XY in your transfer memo"},
+                "expires_at": "2025-06-22T14:30:00Z"},
+            "initiated_at": "2025-06-15T14:30:00Z", "received_at": null, "completed_at": null,
+            "expires_at": "2025-06-22T14:30:00Z", "failure_reason": null, "deposit_id": "dep_01j9x8m2k7qpzwv3t5r6y8n0ab"}"#;
+        let dep: Deposit = decode(json.as_bytes()).unwrap();
+        assert_eq!(dep.method, TransferMethod::ManualBankTransfer);
+        assert_eq!(dep.status, TransferStatus::Pending);
+        assert!(dep.status.is_open());
+        assert_eq!(dep.amount, Decimal::from_str("250.00").unwrap());
+        let details = dep.method_details.unwrap();
+        assert_eq!(details.reference_code.as_deref(), Some("BLUUM-ABC123XY"));
+        let bank = details.bank_details.unwrap();
+        assert_eq!(bank.routing_number.as_deref(), Some("091311229"));
+        assert_eq!(bank.bank_name.as_deref(), Some("Choice Financial Group"));
+        assert!(details.expires_at.is_some());
+    }
+
+    #[test]
+    fn decodes_ach_and_gen_b_camel_case_details() {
+        let ach: Deposit = decode(
+            br#"{"id":"dep_02","method":"ach","status":"processing","amount":"100.00","currency":"USD",
+                 "funding_source_id":"fs_01","method_details":{"provider_name":"alpaca","transfer_id":"t-1","alpaca_status":"QUEUED"}}"#,
+        )
+        .unwrap();
+        assert_eq!(ach.funding_source_id.unwrap().as_str(), "fs_01");
+        assert_eq!(
+            ach.method_details.unwrap().alpaca_status.as_deref(),
+            Some("QUEUED")
+        );
+
+        let gen_b: List<Deposit> = decode(
+            br#"{"deposits":[{"id":"dep_03","method":"ach_plaid","status":"received","amount":"5","currency":"USD",
+                 "method_details":{"referenceCode":"BLUUM-Z","bankDetails":{"bankName":"Choice","accountKind":"checking"}}}],"total":1}"#,
+        )
+        .unwrap();
+        let dep = &gen_b.data[0];
+        assert_eq!(dep.method, TransferMethod::Ach);
+        assert_eq!(dep.status, TransferStatus::Received);
+        let details = dep.method_details.as_ref().unwrap();
+        assert_eq!(details.reference_code.as_deref(), Some("BLUUM-Z"));
+        assert_eq!(
+            details
+                .bank_details
+                .as_ref()
+                .unwrap()
+                .account_kind
+                .as_deref(),
+            Some("checking")
+        );
+    }
+
+    #[test]
+    fn status_vocabularies() {
+        assert_eq!(
+            TransferStatus::from_wire("cancelled"),
+            TransferStatus::Cancelled
+        );
+        assert_eq!(
+            TransferStatus::from_wire("canceled"),
+            TransferStatus::Cancelled
+        );
+        assert_eq!(
+            TransferStatus::from_wire("CANCELED"),
+            TransferStatus::Cancelled
+        );
+        assert_eq!(
+            TransferStatus::from_wire("received"),
+            TransferStatus::Received
+        );
+        assert_eq!(
+            TransferStatus::from_wire("expired"),
+            TransferStatus::Expired
+        );
+        assert_eq!(
+            TransferStatus::from_wire("returned"),
+            TransferStatus::Unknown("returned".into())
+        );
+        assert!(!TransferStatus::Completed.is_open());
+        assert_eq!(TransferStatus::Cancelled.filter_value(), "canceled");
+        assert_eq!(
+            serde_json::to_string(&TransferStatus::Cancelled).unwrap(),
+            "\"cancelled\""
+        );
+    }
+
+    #[test]
+    fn decodes_a_withdrawal() {
+        let json = r#"{"id": "wd_01j9x8m2k7qpzwv3t5r6y8n0ab", "object": "withdrawal", "created": 1718455800,
+            "livemode": false, "metadata": {}, "investor_id": "inv_01abc", "wallet_id": "wlt_01abc",
+            "funding_source_id": "fs_01abc", "method": "ach", "status": "canceled", "amount": "75.25",
+            "currency": "USD", "description": null,
+            "method_details": {"provider_name": "alpaca", "transfer_id": "t-9", "alpaca_status": "CANCELED"},
+            "destination_details": null, "initiated_at": "2025-06-15T14:30:00Z",
+            "completed_at": null, "failure_reason": null}"#;
+        let wd: Withdrawal = decode(json.as_bytes()).unwrap();
+        assert_eq!(wd.id.as_str(), "wd_01j9x8m2k7qpzwv3t5r6y8n0ab");
+        assert_eq!(wd.status, TransferStatus::Cancelled);
+        assert_eq!(wd.amount, Decimal::from_str("75.25").unwrap());
+        assert_eq!(wd.funding_source_id.as_deref(), Some("fs_01abc"));
+    }
+
+    #[test]
+    fn deposit_request_body() {
+        let req = CreateDepositRequest {
+            amount: Decimal::from_str("100.50").unwrap(),
+            currency: Some("USD".into()),
+            method: TransferMethod::Ach,
+            funding_source_id: Some("fs_01abc".parse().unwrap()),
+            description: None,
+            metadata: BTreeMap::new(),
+        };
+        assert_eq!(
+            serde_json::to_value(&req).unwrap(),
+            serde_json::json!({"amount": "100.50", "currency": "USD", "method": "ach", "funding_source_id": "fs_01abc"})
+        );
+    }
+}

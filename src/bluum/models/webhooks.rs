@@ -77,3 +77,57 @@ impl Webhook {
         self.id.parse().ok()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bluum::models::{decode, List};
+
+    #[test]
+    fn decodes_a_gen_c_webhook() {
+        let json = r#"{"id": "wh_01j9x8m2k7qpzwv3t5r6y8n0ab", "object": "webhook",
+            "url": "https://example.com/webhooks/bluum", "event_type_names": ["order.*", "transfer.deposit.completed"],
+            "status": "active", "created_at": "2025-06-15T14:30:00Z"}"#;
+        let wh: Webhook = decode(json.as_bytes()).unwrap();
+        assert_eq!(
+            wh.webhook_id().unwrap().as_str(),
+            "wh_01j9x8m2k7qpzwv3t5r6y8n0ab"
+        );
+        assert_eq!(wh.status, Some(WebhookStatus::Active));
+        assert_eq!(wh.events(), ["order.*", "transfer.deposit.completed"]);
+        assert!(wh.secret.is_none());
+    }
+
+    #[test]
+    fn decodes_a_gen_b_webhook_with_secret() {
+        let json = r#"{"status": "success", "message": "Webhook created", "data": {"webhook": {
+            "id": "1b4e28ba-2fa1-11d2-883f-0016d3cca427", "name": "orders", "url": "https://example.com/hook",
+            "description": null, "status": "ACTIVE", "secret": "whsec_abc123",
+            "eventTypes": [{"id": "e1", "name": "order.filled", "category": "order", "description": "", "displayName": "Order filled"}],
+            "createdAt": "2026-01-10T09:00:00.000Z", "updatedAt": "2026-01-10T09:00:00.000Z"}}}"#;
+        let wh: Webhook = decode(json.as_bytes()).unwrap();
+        assert!(wh.webhook_id().is_none());
+        assert_eq!(wh.status, Some(WebhookStatus::Active));
+        assert_eq!(wh.events(), ["order.filled"]);
+        assert_eq!(wh.secret.as_ref().unwrap().expose(), "whsec_abc123");
+        assert!(!format!("{wh:?}").contains("whsec_abc123"));
+        assert!(wh.created_at.is_some());
+        let list: List<Webhook> =
+            decode(format!("[{}]", r#"{"id":"wh_1","url":"https://x"}"#).as_bytes()).unwrap();
+        assert_eq!(list.len(), 1);
+    }
+
+    #[test]
+    fn create_request_uses_event_type_names() {
+        let req = CreateWebhookRequest {
+            name: "app".into(),
+            url: "https://example.com/webhooks/bluum".into(),
+            event_type_names: vec!["order.*".into()],
+            description: None,
+        };
+        assert_eq!(
+            serde_json::to_value(&req).unwrap(),
+            serde_json::json!({"name": "app", "url": "https://example.com/webhooks/bluum", "eventTypeNames": ["order.*"]})
+        );
+    }
+}
