@@ -337,7 +337,7 @@ impl BluumClient {
                 "Enter the full account number.",
             ));
         }
-        let body = ConnectFundingSourceRequest::Manual(request);
+        let body = ConnectFundingSourceRequest::Manual(Box::new(request));
         let url = self.investor_url(investor, &["funding-sources", "connect"]);
         self.post_json(
             "/investors/{investor_id}/funding-sources/connect",

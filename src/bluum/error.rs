@@ -723,15 +723,12 @@ mod tests {
             }),
             AppError::MarketClosed(_)
         ));
-        assert_eq!(
-            app(BluumError::PositionInsufficient {
-                message: "m".into(),
-                context: ctx()
-            })
-            .field_message("quantity")
-            .is_some(),
-            true
-        );
+        assert!(app(BluumError::PositionInsufficient {
+            message: "m".into(),
+            context: ctx()
+        })
+        .field_message("quantity")
+        .is_some());
         assert_eq!(
             app(BluumError::NotFound {
                 message: "m".into(),

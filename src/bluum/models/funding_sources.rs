@@ -88,7 +88,7 @@ pub enum ConnectFundingSourceRequest {
     /// Exchange a Plaid Link `public_token` (single use: never retried).
     Plaid { public_token: Sensitive },
     /// Bank details typed in by the user.
-    Manual(ManualFundingSourceRequest),
+    Manual(Box<ManualFundingSourceRequest>),
 }
 
 /// A linked bank account. Gen B camelCase names are accepted as aliases.
@@ -223,14 +223,14 @@ mod tests {
             serde_json::json!({"type": "plaid", "public_token": "public-sandbox-123"})
         );
         assert!(!format!("{plaid:?}").contains("public-sandbox-123"));
-        let manual = ConnectFundingSourceRequest::Manual(ManualFundingSourceRequest {
+        let manual = ConnectFundingSourceRequest::Manual(Box::new(ManualFundingSourceRequest {
             bank_name: "Chase".into(),
             account_holder_name: "Ada Lovelace".into(),
             account_number: Sensitive::new("000123456789"),
             bank_account_type: Some(BankAccountType::Checking),
             routing_number: Some("021000021".into()),
             ..Default::default()
-        });
+        }));
         let body = serde_json::to_value(&manual).unwrap();
         assert_eq!(body["type"], "manual");
         assert_eq!(body["account_number"], "000123456789");
