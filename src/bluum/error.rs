@@ -166,6 +166,10 @@ pub enum BluumError {
     },
 }
 
+/// Request fields whose value must never be echoed: if Bluum's message is about one of these, it
+/// is replaced, in case it quotes the value.
+const SENSITIVE_PARAMS: &[&str] = &["tax_id", "account_number", "iban", "public_token"];
+
 /// The fields an error body may carry, whatever its shape.
 #[derive(Debug, Default, PartialEq)]
 struct ErrorBody {
@@ -228,11 +232,14 @@ impl BluumError {
             code: parsed.code.clone(),
             request_id,
         };
-        let message = parsed
-            .message
-            .clone()
-            .unwrap_or_else(|| default_message(status).to_owned());
         let param = parsed.param.clone();
+        let message = match (&param, parsed.message.clone()) {
+            (Some(p), Some(_)) if SENSITIVE_PARAMS.contains(&p.as_str()) => {
+                format!("The value of {p} was not accepted.")
+            }
+            (_, Some(message)) => message,
+            (_, None) => default_message(status).to_owned(),
+        };
 
         let validation = |param: Option<String>| Self::Validation {
             param,
@@ -335,8 +342,16 @@ impl BluumError {
         } else {
             UpstreamKind::Transport
         };
-        // Without the URL: it holds ids, and the span already names the path template.
-        let message = err.without_url().to_string();
+        // Without the URL (it holds ids; the span names the path template), with the causes
+        // ("connection refused", "operation timed out") that make the log useful.
+        let err = err.without_url();
+        let mut message = err.to_string();
+        let mut source = std::error::Error::source(&err);
+        while let Some(cause) = source {
+            message.push_str(": ");
+            message.push_str(&cause.to_string());
+            source = cause.source();
+        }
         Self::Upstream {
             kind,
             message,
@@ -502,13 +517,13 @@ mod tests {
     fn gen_c_envelope_validation_keeps_the_param() {
         let err = map(
             400,
-            r#"{"error":{"type":"invalid_request_error","code":"BLUM-400-001","message":"tax_id is invalid","param":"tax_id"}}"#,
+            r#"{"error":{"type":"invalid_request_error","code":"BLUM-400-001","message":"phone must be E.164","param":"phone"}}"#,
         );
         assert_eq!(
             err,
             BluumError::Validation {
-                param: Some("tax_id".into()),
-                message: "tax_id is invalid".into(),
+                param: Some("phone".into()),
+                message: "phone must be E.164".into(),
                 context: ErrorContext {
                     status: Some(400),
                     code: Some("BLUM-400-001".into()),
@@ -519,8 +534,19 @@ mod tests {
         assert_eq!(err.request_id(), Some("req_123"));
         assert_eq!(
             AppError::from(err),
-            AppError::validation("tax_id", "tax_id is invalid")
+            AppError::validation("phone", "phone must be E.164")
         );
+    }
+
+    #[test]
+    fn messages_about_sensitive_fields_never_echo_the_value() {
+        let err = map(
+            400,
+            r#"{"error":{"type":"invalid_request_error","code":"BLUM-400-003","message":"tax_id 987-65-4321 is not a valid SSN","param":"tax_id"}}"#,
+        );
+        let shown = format!("{err} {err:?} {:?}", AppError::from(err.clone()));
+        assert!(!shown.contains("987-65-4321"), "{shown}");
+        assert!(matches!(&err, BluumError::Validation { param: Some(p), .. } if p == "tax_id"));
     }
 
     #[test]

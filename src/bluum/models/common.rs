@@ -19,8 +19,8 @@ pub struct ResourceMeta {
     /// The resource kind (`"order"`, `"wallet"`…). Docs often show `"investor"` by copy-paste.
     #[serde(default)]
     pub object: Option<String>,
-    /// Creation time (Unix seconds on the wire).
-    #[serde(default, with = "time::serde::timestamp::option")]
+    /// Creation time (Unix seconds on the wire; an ISO string is tolerated).
+    #[serde(default, with = "unix_ts")]
     pub created: Option<OffsetDateTime>,
     /// `false` for sandbox keys.
     #[serde(default)]
@@ -337,6 +337,46 @@ pub mod ts {
     }
 }
 
+/// `Option<OffsetDateTime>` as Unix seconds (the envelope's `created`). Reads an integer, a
+/// float (truncated) or, tolerantly, an ISO 8601 string; writes an integer.
+pub mod unix_ts {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use serde_json::Value;
+    use time::OffsetDateTime;
+
+    pub fn serialize<S: Serializer>(
+        value: &Option<OffsetDateTime>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(at) => serializer.serialize_i64(at.unix_timestamp()),
+            None => serializer.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<OffsetDateTime>, D::Error> {
+        let seconds = match Value::deserialize(deserializer)? {
+            Value::Null => return Ok(None),
+            Value::String(raw) if raw.is_empty() => return Ok(None),
+            Value::String(raw) => {
+                return super::ts::parse(&raw)
+                    .map(Some)
+                    .map_err(serde::de::Error::custom)
+            }
+            Value::Number(n) => n
+                .as_i64()
+                .or_else(|| n.as_f64().map(|f| f.trunc() as i64))
+                .ok_or_else(|| serde::de::Error::custom("timestamp out of range"))?,
+            _ => return Err(serde::de::Error::custom("expected Unix seconds")),
+        };
+        OffsetDateTime::from_unix_timestamp(seconds)
+            .map(Some)
+            .map_err(serde::de::Error::custom)
+    }
+}
+
 /// `Option<time::Date>` as `YYYY-MM-DD`. Use with `#[serde(default, with = "date")]`.
 pub mod date {
     use serde::{Deserialize, Deserializer, Serializer};
@@ -487,6 +527,18 @@ mod tests {
             serde_json::to_value(&a).unwrap(),
             json!({"at": "2025-06-15T14:30:00Z"})
         );
+    }
+
+    #[test]
+    fn envelope_created_is_unix_seconds_or_iso() {
+        let a: ResourceMeta = serde_json::from_value(json!({"created": 1718455800})).unwrap();
+        let b: ResourceMeta =
+            serde_json::from_value(json!({"created": "2024-06-15T12:50:00Z"})).unwrap();
+        assert_eq!(a.created, b.created);
+        assert_eq!(a.created.unwrap().unix_timestamp(), 1_718_455_800);
+        let none: ResourceMeta = serde_json::from_value(json!({"created": null})).unwrap();
+        assert_eq!(none.created, None);
+        assert_eq!(serde_json::to_value(&a).unwrap()["created"], 1718455800);
     }
 
     #[test]

@@ -8,6 +8,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
+use super::assets::AssetClass;
 use super::common::{ts, ResourceMeta};
 use crate::bluum::ids::{InvestorId, OrderId};
 
@@ -150,7 +151,7 @@ pub struct Order {
     pub investor_id: Option<InvestorId>,
     pub symbol: String,
     #[serde(default)]
-    pub class: Option<String>,
+    pub class: Option<AssetClass>,
     #[serde(default)]
     pub currency: Option<String>,
     pub side: OrderSide,
@@ -206,7 +207,7 @@ pub struct OrderQuery {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub side: Option<OrderSide>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub class: Option<String>,
+    pub class: Option<AssetClass>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -6,6 +6,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
+use super::assets::AssetClass;
 use super::common::{ts, ResourceMeta};
 use crate::bluum::ids::{InvestorId, PositionId};
 
@@ -44,7 +45,7 @@ pub struct Position {
     #[serde(default)]
     pub asset_id: Option<String>,
     #[serde(default)]
-    pub class: Option<String>,
+    pub class: Option<AssetClass>,
     #[serde(default)]
     pub country: Option<String>,
     #[serde(default)]
