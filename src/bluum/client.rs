@@ -34,7 +34,7 @@ use serde::Serialize;
 use serde_json::Value;
 use tracing::Instrument as _;
 
-use super::error::BluumError;
+use super::error::{BluumError, FORM_FIELD};
 use super::ids::{
     DepositId, FundingSourceId, IdempotencyKey, InvestorId, OrderId, PositionId, WithdrawalId,
 };
@@ -722,7 +722,7 @@ impl BluumClient {
         retry: Retry<'_>,
     ) -> Result<T, BluumError> {
         let json = serde_json::to_vec(body).map_err(|e| {
-            BluumError::invalid_input("form", format!("could not encode the request: {e}"))
+            BluumError::invalid_input(FORM_FIELD, format!("could not encode the request: {e}"))
         })?;
         let answer = self
             .execute(Call {
@@ -917,7 +917,7 @@ fn decode<T: DeserializeOwned>(answer: &Answer) -> Result<T, BluumError> {
 /// Appends a serializable query struct to `url`; `None` fields are left out.
 fn with_query<Q: Serialize>(mut url: Url, query: &Q) -> Result<Url, BluumError> {
     let value = serde_json::to_value(query)
-        .map_err(|e| BluumError::invalid_input("form", format!("bad query: {e}")))?;
+        .map_err(|e| BluumError::invalid_input(FORM_FIELD, format!("bad query: {e}")))?;
     let Value::Object(fields) = value else {
         return Ok(url);
     };
