@@ -51,16 +51,31 @@ pub async fn spawn_app_with(pool: PgPool, vars: &[(&str, &str)]) -> TestApp {
     let state = AppState::new(config, pool, options);
     let router = server::build_router(state, store);
     tokio::spawn(async move {
-        axum::serve(listener, router.into_make_service())
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
             .await
             .unwrap();
     });
     TestApp {
         addr,
+        // Like a browser on one of the app's pages: state-changing requests carry our Origin.
         client: reqwest::Client::builder()
+            .default_headers(origin_header(addr))
             .cookie_store(true)
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap(),
     }
+}
+
+/// An `Origin` header naming the app at `addr`.
+pub fn origin_header(addr: SocketAddr) -> reqwest::header::HeaderMap {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        reqwest::header::ORIGIN,
+        format!("http://{addr}").parse().unwrap(),
+    );
+    headers
 }
