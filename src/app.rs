@@ -22,9 +22,12 @@ use crate::pages::outbox::OutboxPage;
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     // The hydration script is inline: it carries this response's CSP nonce.
     #[cfg(feature = "ssr")]
-    if let Some(nonce) = use_context::<http::request::Parts>()
-        .and_then(|parts| parts.extensions.get::<crate::server::security::CspNonce>().cloned())
-    {
+    if let Some(nonce) = use_context::<http::request::Parts>().and_then(|parts| {
+        parts
+            .extensions
+            .get::<crate::server::security::CspNonce>()
+            .cloned()
+    }) {
         provide_context(leptos::nonce::Nonce::from_value(nonce.0));
     }
     view! {

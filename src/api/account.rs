@@ -36,9 +36,7 @@ mod imp {
     use crate::error::AppError;
     use crate::server::auth::audit::{self, Entry, Outcome};
     use crate::server::auth::users::User;
-    use crate::server::auth::{
-        investor_link, password, session, throttle, totp, users, AuthError,
-    };
+    use crate::server::auth::{investor_link, password, session, throttle, totp, users, AuthError};
     use crate::server::security::client_ip;
 
     const ENROLMENT_KEY: &str = "auth.totp_enrolment";
@@ -56,7 +54,11 @@ mod imp {
         let state = state();
         let ip = client_ip();
         throttled(&user.email, &ip).await?;
-        let ok = password::verify(SecretString::from(current_password), Some(user.password_hash.clone())).await?;
+        let ok = password::verify(
+            SecretString::from(current_password),
+            Some(user.password_hash.clone()),
+        )
+        .await?;
         if !ok {
             throttle::record_failure(&state.pool, &user.email, &ip).await?;
             return Err(field(password_field, "That isn't your current password."));
@@ -64,12 +66,18 @@ mod imp {
         if user.two_factor_enabled() {
             let code = code.unwrap_or_default();
             if code.trim().is_empty() {
-                return Err(field(code_field, "Enter the 6-digit code from your authenticator app."));
+                return Err(field(
+                    code_field,
+                    "Enter the 6-digit code from your authenticator app.",
+                ));
             }
             let mut conn = state.pool.acquire().await.map_err(AuthError::from)?;
             if !totp::accept_code(&mut conn, user, &code).await? {
                 throttle::record_failure(&state.pool, &user.email, &ip).await?;
-                return Err(field(code_field, "That code didn't work. Try the current code from your app."));
+                return Err(field(
+                    code_field,
+                    "That code didn't work. Try the current code from your app.",
+                ));
             }
         }
         Ok(())
@@ -84,7 +92,9 @@ mod imp {
         } else {
             0
         };
-        let has_investor = investor_link::investor_id_of(&state.pool, user.id).await?.is_some();
+        let has_investor = investor_link::investor_id_of(&state.pool, user.id)
+            .await?
+            .is_some();
         Ok(Profile {
             two_factor_enabled: user.two_factor_enabled(),
             name: user.name,
@@ -100,7 +110,10 @@ mod imp {
         let name = users::normalise_name(&name).map_err(|m| field("name", m))?;
         let email = users::normalise_email(&email).map_err(|m| field("email", m))?;
         if !users::update_profile(&state.pool, user.id, &name, &email).await? {
-            return Err(field("email", "That email is already used by another account."));
+            return Err(field(
+                "email",
+                "That email is already used by another account.",
+            ));
         }
         let ip = client_ip();
         audit::record(
@@ -113,7 +126,11 @@ mod imp {
         Ok(())
     }
 
-    pub async fn change_password(current_password: String, new_password: String, code: Option<String>) -> Result<(), AppError> {
+    pub async fn change_password(
+        current_password: String,
+        new_password: String,
+        code: Option<String>,
+    ) -> Result<(), AppError> {
         let user = session::require_user().await?;
         let state = state();
         password::check_new_password(&new_password, &user.email, &user.name)
@@ -123,7 +140,11 @@ mod imp {
         let ip = client_ip();
         let mut tx = state.pool.begin().await.map_err(AuthError::from)?;
         let epoch = users::set_password(&mut *tx, user.id, &hash).await?;
-        audit::record(&mut *tx, Entry::new("password_changed", Some(user.id), Outcome::Success).ip(&ip)).await?;
+        audit::record(
+            &mut *tx,
+            Entry::new("password_changed", Some(user.id), Outcome::Success).ip(&ip),
+        )
+        .await?;
         tx.commit().await.map_err(AuthError::from)?;
         // Every other session ended with the epoch; this one carries on under a new id.
         let session = session::request_session().await?;
@@ -134,13 +155,18 @@ mod imp {
     pub async fn start_two_factor() -> Result<TwoFactorSetup, AppError> {
         let user = session::require_user().await?;
         if user.two_factor_enabled() {
-            return Err(crate::api::fail(AppError::Conflict("Two-factor sign-in is already on.".into())));
+            return Err(crate::api::fail(AppError::Conflict(
+                "Two-factor sign-in is already on.".into(),
+            )));
         }
         let secret = totp::new_secret();
         let uri = totp::provisioning_uri(&secret, &user.email)?;
         // Kept in the session until a code proves the app has it.
         let session = session::request_session().await?;
-        session.insert(ENROLMENT_KEY, &secret).await.map_err(AuthError::from)?;
+        session
+            .insert(ENROLMENT_KEY, &secret)
+            .await
+            .map_err(AuthError::from)?;
         Ok(TwoFactorSetup { secret, uri })
     }
 
@@ -148,18 +174,32 @@ mod imp {
         let user = session::require_user().await?;
         let state = state();
         let session = session::request_session().await?;
-        let Some(secret) = session.get::<String>(ENROLMENT_KEY).await.map_err(AuthError::from)? else {
+        let Some(secret) = session
+            .get::<String>(ENROLMENT_KEY)
+            .await
+            .map_err(AuthError::from)?
+        else {
             return Err(field("setup_code", "Start the set-up again: it timed out."));
         };
         let Some(step) = totp::matching_step(&secret, &setup_code, None)? else {
-            return Err(field("setup_code", "That code didn't work. Check the time on your phone and try the current code."));
+            return Err(field(
+                "setup_code",
+                "That code didn't work. Check the time on your phone and try the current code.",
+            ));
         };
         let ip = client_ip();
         let mut tx = state.pool.begin().await.map_err(AuthError::from)?;
         let codes = totp::enable(&mut tx, user.id, &secret, step).await?;
-        audit::record(&mut *tx, Entry::new("two_factor_enabled", Some(user.id), Outcome::Success).ip(&ip)).await?;
+        audit::record(
+            &mut *tx,
+            Entry::new("two_factor_enabled", Some(user.id), Outcome::Success).ip(&ip),
+        )
+        .await?;
         tx.commit().await.map_err(AuthError::from)?;
-        session.remove_value(ENROLMENT_KEY).await.map_err(AuthError::from)?;
+        session
+            .remove_value(ENROLMENT_KEY)
+            .await
+            .map_err(AuthError::from)?;
         session::privilege_changed(&session, None).await?;
         Ok(codes)
     }
@@ -167,14 +207,20 @@ mod imp {
     pub async fn disable_two_factor(password: String, totp_code: String) -> Result<(), AppError> {
         let user = session::require_user().await?;
         if !user.two_factor_enabled() {
-            return Err(crate::api::fail(AppError::Conflict("Two-factor sign-in is already off.".into())));
+            return Err(crate::api::fail(AppError::Conflict(
+                "Two-factor sign-in is already off.".into(),
+            )));
         }
         reauthenticate(&user, password, Some(totp_code), ("password", "totp_code")).await?;
         let state = state();
         let ip = client_ip();
         let mut tx = state.pool.begin().await.map_err(AuthError::from)?;
         totp::disable(&mut tx, user.id).await?;
-        audit::record(&mut *tx, Entry::new("two_factor_disabled", Some(user.id), Outcome::Success).ip(&ip)).await?;
+        audit::record(
+            &mut *tx,
+            Entry::new("two_factor_disabled", Some(user.id), Outcome::Success).ip(&ip),
+        )
+        .await?;
         tx.commit().await.map_err(AuthError::from)?;
         let session = session::request_session().await?;
         session::privilege_changed(&session, None).await?;

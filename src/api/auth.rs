@@ -57,15 +57,28 @@ mod imp {
         password::check_new_password(&password, &email, &name).map_err(|m| field("password", m))?;
         let hash = password::hash(SecretString::from(password)).await?;
 
-        let mut tx = state.pool.begin().await.map_err(crate::server::auth::AuthError::from)?;
+        let mut tx = state
+            .pool
+            .begin()
+            .await
+            .map_err(crate::server::auth::AuthError::from)?;
         let Some(user) = users::create(&mut *tx, &email, &name, &hash).await? else {
             // The sign-up form is the one place an email's existence shows; a real deployment
             // would email the owner instead. The message at least does not confirm a password.
-            return Err(field("email", "An account with this email already exists. Sign in instead."));
+            return Err(field(
+                "email",
+                "An account with this email already exists. Sign in instead.",
+            ));
         };
         let ip = client_ip();
-        audit::record(&mut *tx, Entry::new("sign_up", Some(user.id), Outcome::Success).ip(&ip)).await?;
-        tx.commit().await.map_err(crate::server::auth::AuthError::from)?;
+        audit::record(
+            &mut *tx,
+            Entry::new("sign_up", Some(user.id), Outcome::Success).ip(&ip),
+        )
+        .await?;
+        tx.commit()
+            .await
+            .map_err(crate::server::auth::AuthError::from)?;
 
         let session = session::request_session().await?;
         session::sign_in(&session, &user).await?;
@@ -73,7 +86,11 @@ mod imp {
         Ok(())
     }
 
-    pub async fn sign_in(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
+    pub async fn sign_in(
+        email: String,
+        password: String,
+        next: Option<String>,
+    ) -> Result<(), AppError> {
         let state = state();
         let ip = client_ip();
         let email = users::normalise_email(&email).map_err(|m| field("email", m))?;
@@ -112,7 +129,11 @@ mod imp {
         }
         throttle::clear_account(&state.pool, &email).await?;
         session::sign_in(&session, &user).await?;
-        audit::record(&state.pool, Entry::new("sign_in", Some(user.id), Outcome::Success).ip(&ip)).await?;
+        audit::record(
+            &state.pool,
+            Entry::new("sign_in", Some(user.id), Outcome::Success).ip(&ip),
+        )
+        .await?;
         leptos_axum::redirect(&next);
         Ok(())
     }
@@ -122,17 +143,27 @@ mod imp {
         let ip = client_ip();
         let session = session::request_session().await?;
         let Some(pending) = session::pending_two_factor(&session).await? else {
-            return Err(field("code", "Your sign-in timed out. Please sign in again."));
+            return Err(field(
+                "code",
+                "Your sign-in timed out. Please sign in again.",
+            ));
         };
         let user = match users::find_by_id(&state.pool, pending.user_id).await? {
             Some(user) if user.session_epoch == pending.epoch => user,
             _ => {
                 session::clear_pending_two_factor(&session).await?;
-                return Err(field("code", "Your sign-in timed out. Please sign in again."));
+                return Err(field(
+                    "code",
+                    "Your sign-in timed out. Please sign in again.",
+                ));
             }
         };
         throttled(&user.email, &ip).await?;
-        let mut conn = state.pool.acquire().await.map_err(crate::server::auth::AuthError::from)?;
+        let mut conn = state
+            .pool
+            .acquire()
+            .await
+            .map_err(crate::server::auth::AuthError::from)?;
         if !totp::accept_code(&mut conn, &user, &code).await? {
             throttle::record_failure(&state.pool, &user.email, &ip).await?;
             audit::record(
@@ -142,7 +173,10 @@ mod imp {
                     .ip(&ip),
             )
             .await?;
-            return Err(field("code", "That code didn't work. Enter the 6-digit code from your app, or a recovery code."));
+            return Err(field(
+                "code",
+                "That code didn't work. Enter the 6-digit code from your app, or a recovery code.",
+            ));
         }
         throttle::clear_account(&state.pool, &user.email).await?;
         session::sign_in(&session, &user).await?;
@@ -162,7 +196,11 @@ mod imp {
         let session = session::request_session().await?;
         if let Some(user) = session::current_user(&session, &state.pool).await? {
             let ip = client_ip();
-            audit::record(&state.pool, Entry::new("sign_out", Some(user.id), Outcome::Success).ip(&ip)).await?;
+            audit::record(
+                &state.pool,
+                Entry::new("sign_out", Some(user.id), Outcome::Success).ip(&ip),
+            )
+            .await?;
         }
         session::sign_out(&session).await?;
         leptos_axum::redirect("/");
@@ -176,7 +214,12 @@ mod imp {
         // Resets are throttled per address like sign-ins, so the form cannot be used to flood
         // someone's inbox; each request counts as an attempt.
         throttled(&format!("reset:{email}"), &format!("reset:{ip}")).await?;
-        throttle::record_failure(&state.pool, &format!("reset:{email}"), &format!("reset:{ip}")).await?;
+        throttle::record_failure(
+            &state.pool,
+            &format!("reset:{email}"),
+            &format!("reset:{ip}"),
+        )
+        .await?;
         if let Some(user) = users::find_by_email(&state.pool, &email).await? {
             let token = reset::create(&state.pool, user.id).await?;
             let link = format!("{}/reset-password?token={token}", state.config.public_url);
@@ -192,32 +235,54 @@ mod imp {
                     ),
                 })
                 .await?;
-            audit::record(&state.pool, Entry::new("password_reset_requested", Some(user.id), Outcome::Success).ip(&ip)).await?;
+            audit::record(
+                &state.pool,
+                Entry::new("password_reset_requested", Some(user.id), Outcome::Success).ip(&ip),
+            )
+            .await?;
         }
-        Ok(super::ResetRequested { outbox: state.email.is_outbox() && !state.config.is_production() })
+        Ok(super::ResetRequested {
+            outbox: state.email.is_outbox() && !state.config.is_production(),
+        })
     }
 
     pub async fn reset_password(token: String, password: String) -> Result<(), AppError> {
         let state = state();
         let ip = client_ip();
-        let expired = || field("token", "This reset link has expired or was already used. Ask for a new one.");
+        let expired = || {
+            field(
+                "token",
+                "This reset link has expired or was already used. Ask for a new one.",
+            )
+        };
         let Some(user_id) = reset::peek(&state.pool, &token).await? else {
             return Err(expired());
         };
         let Some(user) = users::find_by_id(&state.pool, user_id).await? else {
             return Err(expired());
         };
-        password::check_new_password(&password, &user.email, &user.name).map_err(|m| field("password", m))?;
+        password::check_new_password(&password, &user.email, &user.name)
+            .map_err(|m| field("password", m))?;
         let hash = password::hash(SecretString::from(password)).await?;
 
-        let mut tx = state.pool.begin().await.map_err(crate::server::auth::AuthError::from)?;
+        let mut tx = state
+            .pool
+            .begin()
+            .await
+            .map_err(crate::server::auth::AuthError::from)?;
         // Consumed inside the transaction: a link raced twice changes the password once.
         if reset::consume(&mut tx, &token).await? != Some(user.id) {
             return Err(expired());
         }
         users::set_password(&mut *tx, user.id, &hash).await?;
-        audit::record(&mut *tx, Entry::new("password_reset", Some(user.id), Outcome::Success).ip(&ip)).await?;
-        tx.commit().await.map_err(crate::server::auth::AuthError::from)?;
+        audit::record(
+            &mut *tx,
+            Entry::new("password_reset", Some(user.id), Outcome::Success).ip(&ip),
+        )
+        .await?;
+        tx.commit()
+            .await
+            .map_err(crate::server::auth::AuthError::from)?;
         throttle::clear_account(&state.pool, &user.email).await?;
         leptos_axum::redirect("/sign-in?reset=1");
         Ok(())

@@ -17,7 +17,8 @@ fn linkify(body: &str) -> impl IntoView {
                 .split(' ')
                 .map(|word| {
                     if word.starts_with("http://") || word.starts_with("https://") {
-                        view! { <a href=word.to_owned() class="break-all">{word.to_owned()}</a> }.into_any()
+                        view! { <a href=word.to_owned() class="break-all">{word.to_owned()}</a> }
+                            .into_any()
                     } else {
                         view! { <span>{word.to_owned()}</span> }.into_any()
                     }

@@ -240,26 +240,22 @@ impl Config {
             Some(url) if url.starts_with("smtp://") || url.starts_with("smtps://") => {
                 Some(SecretString::from(url))
             }
-            Some(_) => {
-                return Err(ConfigError::new(
-                    "SMTP_URL",
-                    "is not an smtp:// or smtps:// URL",
-                    "use the form smtps://USER:PASSWORD@HOST:465 (or smtp://HOST:25 for a local relay)",
-                ))
-            }
-            None if production => {
-                return Err(ConfigError::new(
-                    "SMTP_URL",
-                    "is missing in production, so password reset emails could not be sent",
-                    "set SMTP_URL to your mail server, e.g. smtps://USER:PASSWORD@smtp.example.com:465",
-                ))
-            }
+            Some(_) => return Err(ConfigError::new(
+                "SMTP_URL",
+                "is not an smtp:// or smtps:// URL",
+                "use the form smtps://USER:PASSWORD@HOST:465 (or smtp://HOST:25 for a local relay)",
+            )),
+            None if production => return Err(ConfigError::new(
+                "SMTP_URL",
+                "is missing in production, so password reset emails could not be sent",
+                "set SMTP_URL to your mail server, e.g. smtps://USER:PASSWORD@smtp.example.com:465",
+            )),
             None => None,
         };
         if let Some(url) = &smtp_url {
-            if let Err(err) = lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::from_url(
-                url.expose_secret(),
-            ) {
+            if let Err(err) =
+                lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::from_url(url.expose_secret())
+            {
                 return Err(ConfigError::new(
                     "SMTP_URL",
                     format!("cannot be used ({err})"),
@@ -421,7 +417,10 @@ mod tests {
         );
 
         assert_eq!(config(&without("SMTP_URL")).unwrap_err().var, "SMTP_URL");
-        assert_eq!(config(&without("EMAIL_FROM")).unwrap_err().var, "EMAIL_FROM");
+        assert_eq!(
+            config(&without("EMAIL_FROM")).unwrap_err().var,
+            "EMAIL_FROM"
+        );
 
         let mut plain_http = without("PUBLIC_URL");
         plain_http.push(("PUBLIC_URL", "http://invest.example.com"));
@@ -441,8 +440,14 @@ mod tests {
         let c = config(&[]).unwrap();
         assert!(c.smtp_url.is_none(), "development uses the outbox");
         assert!(!c.trust_proxy);
-        assert_eq!(config(&[("SMTP_URL", "mail.example.com")]).unwrap_err().var, "SMTP_URL");
-        assert_eq!(config(&[("TRUST_PROXY", "maybe")]).unwrap_err().var, "TRUST_PROXY");
+        assert_eq!(
+            config(&[("SMTP_URL", "mail.example.com")]).unwrap_err().var,
+            "SMTP_URL"
+        );
+        assert_eq!(
+            config(&[("TRUST_PROXY", "maybe")]).unwrap_err().var,
+            "TRUST_PROXY"
+        );
         let c = config(&[("SMTP_URL", "smtp://127.0.0.1:25"), ("TRUST_PROXY", "true")]).unwrap();
         assert!(c.smtp_url.is_some() && c.trust_proxy);
     }

@@ -18,8 +18,8 @@ use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use time::Duration;
 use tower_http::limit::RequestBodyLimitLayer;
-use tower_sessions::session_store::ExpiredDeletion;
 use tower_sessions::cookie::Key;
+use tower_sessions::session_store::ExpiredDeletion;
 use tower_sessions::{Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::PostgresStore;
 
@@ -174,9 +174,9 @@ async fn start() -> Result<(), StartError> {
         listener,
         app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(StartError::Serve)
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(StartError::Serve)
 }
 
 /// Resolves on Ctrl-C or SIGTERM (what `docker stop` sends).

@@ -42,7 +42,11 @@ pub fn client_ip() -> String {
 fn content_security_policy(nonce: &str, production: bool) -> String {
     // Styles: our stylesheet plus inline style attributes (no script can run from those).
     // Scripts: ours, the nonce'd hydration snippet, and compiling our WebAssembly.
-    let connect = if production { "'self'" } else { "'self' ws: wss:" };
+    let connect = if production {
+        "'self'"
+    } else {
+        "'self' ws: wss:"
+    };
     format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
          style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; \
@@ -69,7 +73,10 @@ pub async fn security_headers(
     )) {
         headers.insert(header::CONTENT_SECURITY_POLICY, csp);
     }
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers.insert(
         header::REFERRER_POLICY,
@@ -90,7 +97,9 @@ pub async fn security_headers(
 
 /// Whether `origin` (an `Origin` value, or the scheme://host:port part of a `Referer`) is ours.
 fn same_origin(candidate: &str, public_url: &str) -> bool {
-    candidate.trim_end_matches('/').eq_ignore_ascii_case(public_url)
+    candidate
+        .trim_end_matches('/')
+        .eq_ignore_ascii_case(public_url)
 }
 
 /// The scheme://host[:port] part of a URL.
@@ -133,7 +142,11 @@ pub async fn origin_check(State(state): State<AppState>, req: Request, next: Nex
 
 /// Works out the client address: the socket's peer, or with `TRUST_PROXY=true` the address
 /// the proxy in front of us put last in `X-Forwarded-For`.
-pub async fn client_address(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+pub async fn client_address(
+    State(state): State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
     let peer = req
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
@@ -211,7 +224,10 @@ mod tests {
             origin_of("https://invest.example.com/account?x=1"),
             Some("https://invest.example.com")
         );
-        assert_eq!(origin_of("https://invest.example.com"), Some("https://invest.example.com"));
+        assert_eq!(
+            origin_of("https://invest.example.com"),
+            Some("https://invest.example.com")
+        );
         assert_eq!(origin_of("not a url"), None);
     }
 

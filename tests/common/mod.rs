@@ -5,6 +5,8 @@
 //! databases (`scripts/test.sh` sets it).
 #![allow(dead_code)]
 
+pub mod accounts;
+
 use std::net::SocketAddr;
 
 use bluum_invest::server::{self, AppState, Config};
@@ -19,6 +21,25 @@ pub struct TestApp {
 impl TestApp {
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{}", self.addr, path)
+    }
+
+    /// Another browser: its own cookie jar, same Origin header.
+    pub fn new_client(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .default_headers(origin_header(self.addr))
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+    }
+
+    /// A client that keeps no cookies (tests set the `Cookie` header themselves).
+    pub fn cookieless_client(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .default_headers(origin_header(self.addr))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
     }
 }
 
@@ -55,8 +76,8 @@ pub async fn spawn_app_with(pool: PgPool, vars: &[(&str, &str)]) -> TestApp {
             listener,
             router.into_make_service_with_connect_info::<SocketAddr>(),
         )
-            .await
-            .unwrap();
+        .await
+        .unwrap();
     });
     TestApp {
         addr,

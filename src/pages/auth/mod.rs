@@ -28,7 +28,10 @@ where
 }
 
 /// The error from the last submission of `action` that no field in `fields` shows.
-pub fn form_error<S>(action: ServerAction<S>, fields: &'static [&'static str]) -> Signal<Option<String>>
+pub fn form_error<S>(
+    action: ServerAction<S>,
+    fields: &'static [&'static str],
+) -> Signal<Option<String>>
 where
     S: ServerFn<Error = AppError> + Send + Sync + Clone + 'static,
     S::Output: Send + Sync + Clone + 'static,
@@ -52,7 +55,11 @@ pub fn FormAlert(error: Signal<Option<String>>) -> impl IntoView {
 
 /// The narrow card the signed-out pages sit in.
 #[component]
-pub fn AuthCard(#[prop(into)] title: String, #[prop(optional, into)] subtitle: Option<String>, children: Children) -> impl IntoView {
+pub fn AuthCard(
+    #[prop(into)] title: String,
+    #[prop(optional, into)] subtitle: Option<String>,
+    children: Children,
+) -> impl IntoView {
     view! {
         <div class="mx-auto max-w-md">
             <h1 class="mb-2 text-center">{title}</h1>

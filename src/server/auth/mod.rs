@@ -57,6 +57,11 @@ pub fn internal(err: impl std::fmt::Display) -> AppError {
 /// The id of the request being served, when called inside a page render or server function.
 pub fn current_request_id() -> Option<String> {
     leptos::prelude::use_context::<http::request::Parts>()
-        .and_then(|parts| parts.extensions.get::<crate::server::telemetry::RequestId>().cloned())
+        .and_then(|parts| {
+            parts
+                .extensions
+                .get::<crate::server::telemetry::RequestId>()
+                .cloned()
+        })
         .map(|id| id.0)
 }

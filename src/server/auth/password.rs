@@ -149,14 +149,24 @@ mod tests {
 
     #[tokio::test]
     async fn hashes_are_argon2id_with_owasp_parameters_and_verify() {
-        let hash = hash(SecretString::from("plum-harbor-gravel-42")).await.unwrap();
-        assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
-        assert!(verify(SecretString::from("plum-harbor-gravel-42"), Some(hash.clone()))
+        let hash = hash(SecretString::from("plum-harbor-gravel-42"))
             .await
-            .unwrap());
-        assert!(!verify(SecretString::from("plum-harbor-gravel-43"), Some(hash))
-            .await
-            .unwrap());
+            .unwrap();
+        assert!(
+            hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{hash}"
+        );
+        assert!(verify(
+            SecretString::from("plum-harbor-gravel-42"),
+            Some(hash.clone())
+        )
+        .await
+        .unwrap());
+        assert!(
+            !verify(SecretString::from("plum-harbor-gravel-43"), Some(hash))
+                .await
+                .unwrap()
+        );
         assert!(!verify(SecretString::from("anything"), None).await.unwrap());
     }
 }

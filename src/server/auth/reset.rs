@@ -50,10 +50,7 @@ pub async fn peek(pool: &PgPool, token: &str) -> Result<Option<Uuid>, AuthError>
 
 /// Uses up a token inside `tx` and returns its user; `None` if it is unknown, used or expired.
 /// Every other open link of that user is used up too.
-pub async fn consume(
-    tx: &mut sqlx::PgConnection,
-    token: &str,
-) -> Result<Option<Uuid>, AuthError> {
+pub async fn consume(tx: &mut sqlx::PgConnection, token: &str) -> Result<Option<Uuid>, AuthError> {
     let user_id: Option<Uuid> = sqlx::query_scalar(
         "UPDATE password_resets SET used_at = now()
          WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now()
@@ -63,10 +60,12 @@ pub async fn consume(
     .fetch_optional(&mut *tx)
     .await?;
     if let Some(user_id) = user_id {
-        sqlx::query("UPDATE password_resets SET used_at = now() WHERE user_id = $1 AND used_at IS NULL")
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "UPDATE password_resets SET used_at = now() WHERE user_id = $1 AND used_at IS NULL",
+        )
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
     }
     Ok(user_id)
 }

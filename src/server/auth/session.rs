@@ -188,7 +188,13 @@ mod tests {
     #[test]
     fn next_must_be_a_local_path() {
         assert_eq!(safe_next(Some("/account?tab=2")), "/account?tab=2");
-        for bad in ["https://evil.example", "//evil.example", "/\\evil.example", "javascript:alert(1)", ""] {
+        for bad in [
+            "https://evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "javascript:alert(1)",
+            "",
+        ] {
             assert_eq!(safe_next(Some(bad)), "/account", "{bad}");
         }
         assert_eq!(safe_next(None), "/account");

@@ -72,13 +72,11 @@ pub async fn check(pool: &PgPool, account: &str, ip: &str) -> Result<Option<u32>
 
 /// Counts one failure against both the account and the address.
 pub async fn record_failure(pool: &PgPool, account: &str, ip: &str) -> Result<(), AuthError> {
-    sqlx::query(
-        "INSERT INTO auth_failures (scope, key) VALUES ('account', $1), ('ip', $2)",
-    )
-    .bind(account)
-    .bind(ip)
-    .execute(pool)
-    .await?;
+    sqlx::query("INSERT INTO auth_failures (scope, key) VALUES ('account', $1), ('ip', $2)")
+        .bind(account)
+        .bind(ip)
+        .execute(pool)
+        .await?;
     // Old rows are useless; keep the table small.
     sqlx::query("DELETE FROM auth_failures WHERE failed_at < now() - interval '1 day'")
         .execute(pool)

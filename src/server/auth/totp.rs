@@ -34,8 +34,16 @@ fn totp(secret_b32: &str, account: &str) -> Result<TOTP, AuthError> {
         .map_err(|e| AuthError::Totp(format!("secret: {e:?}")))?;
     // The label may not contain ':'; emails do not, but be safe.
     let account = account.replace(':', "");
-    TOTP::new(Algorithm::SHA1, 6, 1, STEP_SECONDS, bytes, Some(ISSUER.to_owned()), account)
-        .map_err(|e| AuthError::Totp(e.to_string()))
+    TOTP::new(
+        Algorithm::SHA1,
+        6,
+        1,
+        STEP_SECONDS,
+        bytes,
+        Some(ISSUER.to_owned()),
+        account,
+    )
+    .map_err(|e| AuthError::Totp(e.to_string()))
 }
 
 /// The `otpauth://` URI an authenticator app imports (as a QR code or a link).
@@ -57,7 +65,11 @@ fn unix_now() -> u64 {
 
 /// The step `code` is valid for (now, or one step either side), if it is newer than
 /// `after_step`.
-pub fn matching_step(secret_b32: &str, code: &str, after_step: Option<i64>) -> Result<Option<i64>, AuthError> {
+pub fn matching_step(
+    secret_b32: &str,
+    code: &str,
+    after_step: Option<i64>,
+) -> Result<Option<i64>, AuthError> {
     let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
     if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
         return Ok(None);
@@ -117,12 +129,14 @@ pub async fn enable(
     secret_b32: &str,
     accepted_step: i64,
 ) -> Result<Vec<String>, AuthError> {
-    sqlx::query("UPDATE users SET totp_secret = $2, totp_last_step = $3, updated_at = now() WHERE id = $1")
-        .bind(user_id)
-        .bind(secret_b32)
-        .bind(accepted_step)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "UPDATE users SET totp_secret = $2, totp_last_step = $3, updated_at = now() WHERE id = $1",
+    )
+    .bind(user_id)
+    .bind(secret_b32)
+    .bind(accepted_step)
+    .execute(&mut *tx)
+    .await?;
     sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
         .bind(user_id)
         .execute(&mut *tx)
@@ -153,7 +167,11 @@ pub async fn disable(tx: &mut PgConnection, user_id: Uuid) -> Result<(), AuthErr
 
 /// Checks a second-factor code for `user`: a current authenticator code (each used once) or an
 /// unused recovery code (then used up). False when two-factor is off.
-pub async fn accept_code(db: &mut PgConnection, user: &User, code: &str) -> Result<bool, AuthError> {
+pub async fn accept_code(
+    db: &mut PgConnection,
+    user: &User,
+    code: &str,
+) -> Result<bool, AuthError> {
     let Some(secret) = &user.totp_secret else {
         return Ok(false);
     };
@@ -203,20 +221,35 @@ mod tests {
         let secret = new_secret();
         let now = unix_now();
         let code = code_at(&secret, now).unwrap();
-        let step = matching_step(&secret, &code, None).unwrap().expect("current code works");
-        assert_eq!(matching_step(&secret, &code, Some(step)).unwrap(), None, "no replay");
+        let step = matching_step(&secret, &code, None)
+            .unwrap()
+            .expect("current code works");
+        assert_eq!(
+            matching_step(&secret, &code, Some(step)).unwrap(),
+            None,
+            "no replay"
+        );
         assert_eq!(matching_step(&secret, "12345", None).unwrap(), None);
         let old = code_at(&secret, now - 300).unwrap();
         if old != code {
-            assert_eq!(matching_step(&secret, &old, None).unwrap(), None, "expired code");
+            assert_eq!(
+                matching_step(&secret, &old, None).unwrap(),
+                None,
+                "expired code"
+            );
         }
-        assert!(provisioning_uri(&secret, "a@b.co").unwrap().starts_with("otpauth://totp/"));
+        assert!(provisioning_uri(&secret, "a@b.co")
+            .unwrap()
+            .starts_with("otpauth://totp/"));
     }
 
     #[test]
     fn recovery_codes_are_readable_and_normalised() {
         let code = new_recovery_code();
         assert_eq!(code.len(), 14);
-        assert_eq!(recovery_hash(&code), recovery_hash(&code.to_uppercase().replace('-', " ")));
+        assert_eq!(
+            recovery_hash(&code),
+            recovery_hash(&code.to_uppercase().replace('-', " "))
+        );
     }
 }

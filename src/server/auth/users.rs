@@ -133,12 +133,13 @@ pub async fn update_profile(
     name: &str,
     email: &str,
 ) -> Result<bool, AuthError> {
-    let result = sqlx::query("UPDATE users SET name = $2, email = $3, updated_at = now() WHERE id = $1")
-        .bind(id)
-        .bind(name)
-        .bind(email)
-        .execute(pool)
-        .await;
+    let result =
+        sqlx::query("UPDATE users SET name = $2, email = $3, updated_at = now() WHERE id = $1")
+            .bind(id)
+            .bind(name)
+            .bind(email)
+            .execute(pool)
+            .await;
     match result {
         Ok(_) => Ok(true),
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Ok(false),
@@ -152,8 +153,19 @@ mod tests {
 
     #[test]
     fn emails_are_normalised_and_checked() {
-        assert_eq!(normalise_email("  Jane.Doe@Example.COM ").unwrap(), "jane.doe@example.com");
-        for bad in ["", "jane", "@example.com", "jane@", "jane@example", "ja ne@example.com", "a@b@c.com"] {
+        assert_eq!(
+            normalise_email("  Jane.Doe@Example.COM ").unwrap(),
+            "jane.doe@example.com"
+        );
+        for bad in [
+            "",
+            "jane",
+            "@example.com",
+            "jane@",
+            "jane@example",
+            "ja ne@example.com",
+            "a@b@c.com",
+        ] {
             assert!(normalise_email(bad).is_err(), "{bad}");
         }
     }
