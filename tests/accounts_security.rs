@@ -275,6 +275,17 @@ async fn the_outbox_is_a_development_tool_only(pool: PgPool) {
     assert!(res.headers().contains_key("strict-transport-security"));
 }
 
+#[derive(sqlx::FromRow)]
+struct AuditRow {
+    user_id: Option<Uuid>,
+    action: String,
+    detail: serde_json::Value,
+    idempotency_key: Option<String>,
+    upstream_id: Option<String>,
+    result: String,
+    ip: Option<String>,
+}
+
 #[sqlx::test]
 async fn audit_records_money_moving_requests_without_personal_data(pool: PgPool) {
     let app = spawn_app(pool.clone()).await;
@@ -293,17 +304,19 @@ async fn audit_records_money_moving_requests_without_personal_data(pool: PgPool)
     )
     .await
     .unwrap();
-    let row: (Option<Uuid>, String, serde_json::Value, Option<String>, Option<String>, String, Option<String>) = sqlx::query_as(
+    let row: AuditRow = sqlx::query_as(
         "SELECT user_id, action, detail, idempotency_key, upstream_id, result, ip FROM audit_log WHERE action = 'deposit'",
     )
     .fetch_one(&pool)
     .await
     .unwrap();
-    assert_eq!(row.0, Some(user_id));
-    assert_eq!(row.2["amount"], "25.00");
-    assert_eq!(row.3.as_deref(), Some("idem-1"));
-    assert_eq!(row.4.as_deref(), Some("tr_123"));
-    assert_eq!(row.5, "pending");
+    assert_eq!(row.user_id, Some(user_id));
+    assert_eq!(row.action, "deposit");
+    assert_eq!(row.detail["amount"], "25.00");
+    assert_eq!(row.idempotency_key.as_deref(), Some("idem-1"));
+    assert_eq!(row.upstream_id.as_deref(), Some("tr_123"));
+    assert_eq!(row.result, "pending");
+    assert_eq!(row.ip.as_deref(), Some("127.0.0.1"));
 
     // The sign-up was recorded with the client address; no password or hash in any record.
     let (ip, detail): (Option<String>, serde_json::Value) =

@@ -35,7 +35,8 @@ pub struct OutboxEmail {
 #[derive(Clone)]
 pub enum EmailSender {
     Smtp {
-        transport: AsyncSmtpTransport<Tokio1Executor>,
+        // Boxed: the transport is large, and the sender is cloned into every request's state.
+        transport: Box<AsyncSmtpTransport<Tokio1Executor>>,
         from: Mailbox,
     },
     Outbox(PgPool),
@@ -58,6 +59,7 @@ impl EmailSender {
                 let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose_secret())
                     .map_err(|e| AuthError::Email(format!("SMTP_URL: {e}")))?
                     .build();
+                let transport = Box::new(transport);
                 let from = config
                     .email_from
                     .parse::<Mailbox>()
