@@ -645,3 +645,16 @@ async fn two_factor_enrolment_sign_in_recovery_and_turning_it_off(pool: PgPool) 
     assert!(actions.contains(&("two_factor_enabled".into(), "success".into())));
     assert!(actions.contains(&("two_factor_disabled".into(), "success".into())));
 }
+
+#[sqlx::test]
+async fn idle_sessions_expire_in_the_store(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    sign_up(&app, &app.client, "jane@example.com").await;
+    assert!(whoami(&app, &app.client).await.is_some());
+    // What 30 minutes without a request does: the store's expiry date passes.
+    sqlx::query("UPDATE tower_sessions.session SET expiry_date = now() - interval '1 second'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert_eq!(whoami(&app, &app.client).await, None);
+}

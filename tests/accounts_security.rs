@@ -273,6 +273,40 @@ async fn the_outbox_is_a_development_tool_only(pool: PgPool) {
     assert_eq!(res.status(), 404);
     let res = prod.client.get(prod.url("/")).send().await.unwrap();
     assert!(res.headers().contains_key("strict-transport-security"));
+
+    // Behind HTTPS the session cookie is Secure. (Origin is the public https address.)
+    let res = prod
+        .client
+        .post(prod.url("/api/auth/sign_up"))
+        .header("origin", "https://invest.example.com")
+        .form(&[
+            ("name", "Jane"),
+            ("email", "jane@example.com"),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let cookie = common::accounts::session_set_cookie(&res).unwrap();
+    assert!(
+        cookie.contains("Secure") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+
+    // The app's own (plain-HTTP test) origin is not the public one: refused.
+    let res = prod
+        .client
+        .post(prod.url("/api/auth/sign_up"))
+        .form(&[
+            ("name", "Jane"),
+            ("email", "jane2@example.com"),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
 }
 
 #[derive(sqlx::FromRow)]
@@ -326,4 +360,79 @@ async fn audit_records_money_moving_requests_without_personal_data(pool: PgPool)
             .unwrap();
     assert_eq!(ip.as_deref(), Some("127.0.0.1"));
     assert!(!detail.to_string().contains(PASSWORD));
+}
+
+#[sqlx::test]
+async fn oversized_account_forms_are_refused(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    let huge = "x".repeat(bluum_invest::server::security::MAX_FORM_BYTES);
+    let res = app
+        .client
+        .post(app.url("/api/auth/sign_up"))
+        .form(&[
+            ("name", huge.as_str()),
+            ("email", "big@example.com"),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 413);
+    let users: i64 = sqlx::query_scalar("SELECT count(*) FROM users")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(users, 0);
+}
+
+#[sqlx::test]
+async fn changing_the_email_needs_the_password(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    sign_up(&app, &app.client, "jane@example.com").await;
+    // The name alone changes freely.
+    let (status, _) = call_json(
+        &app,
+        &app.client,
+        "account/update_profile",
+        &[("name", "Jane Q"), ("email", "jane@example.com")],
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, body) = call_json(
+        &app,
+        &app.client,
+        "account/update_profile",
+        &[("name", "Jane Q"), ("email", "new@example.com")],
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert_eq!(common::accounts::validation(&body).0, "confirm_password");
+    let (status, body) = call_json(
+        &app,
+        &app.client,
+        "account/update_profile",
+        &[
+            ("name", "Jane Q"),
+            ("email", "new@example.com"),
+            ("confirm_password", "wrong-password-123"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert_eq!(common::accounts::validation(&body).0, "confirm_password");
+    let (status, _) = call_json(
+        &app,
+        &app.client,
+        "account/update_profile",
+        &[
+            ("name", "Jane Q"),
+            ("email", "New@Example.com"),
+            ("confirm_password", PASSWORD),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (_, profile) = call_json(&app, &app.client, "account/profile", &[]).await;
+    assert_eq!(profile["email"], "new@example.com");
+    assert_eq!(profile["name"], "Jane Q");
 }

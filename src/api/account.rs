@@ -104,11 +104,35 @@ mod imp {
         })
     }
 
-    pub async fn update_profile(name: String, email: String) -> Result<(), AppError> {
+    pub async fn update_profile(
+        name: String,
+        email: String,
+        confirm_password: Option<String>,
+        confirm_code: Option<String>,
+    ) -> Result<(), AppError> {
         let user = session::require_user().await?;
         let state = state();
         let name = users::normalise_name(&name).map_err(|m| field("name", m))?;
         let email = users::normalise_email(&email).map_err(|m| field("email", m))?;
+        let email_changed = email != user.email;
+        if email_changed {
+            // The email is where reset links go: changing it needs the same proof as a password
+            // change, or a stolen session could take the account over.
+            let password = confirm_password.unwrap_or_default();
+            if password.is_empty() {
+                return Err(field(
+                    "confirm_password",
+                    "Enter your current password to change your email.",
+                ));
+            }
+            reauthenticate(
+                &user,
+                password,
+                confirm_code,
+                ("confirm_password", "confirm_code"),
+            )
+            .await?;
+        }
         if !users::update_profile(&state.pool, user.id, &name, &email).await? {
             return Err(field(
                 "email",
@@ -119,7 +143,7 @@ mod imp {
         audit::record(
             &state.pool,
             Entry::new("profile_updated", Some(user.id), Outcome::Success)
-                .detail(json!({ "email_changed": email != user.email }))
+                .detail(json!({ "email_changed": email_changed }))
                 .ip(&ip),
         )
         .await?;
@@ -234,10 +258,16 @@ pub async fn get_profile() -> Result<Profile, AppError> {
     imp::profile().await
 }
 
-/// Changes name and email.
+/// Changes name and email (a new email needs the current password, and a code when
+/// two-factor is on).
 #[server(endpoint = "account/update_profile")]
-pub async fn update_profile(name: String, email: String) -> Result<(), AppError> {
-    imp::update_profile(name, email).await
+pub async fn update_profile(
+    name: String,
+    email: String,
+    confirm_password: Option<String>,
+    confirm_code: Option<String>,
+) -> Result<(), AppError> {
+    imp::update_profile(name, email, confirm_password, confirm_code).await
 }
 
 /// Changes the password (asks for the current one, and a code when two-factor is on). Every

@@ -63,6 +63,7 @@ pub fn AccountPage() -> impl IntoView {
 
 #[component]
 fn ProfileCard(profile: Profile, action: ServerAction<UpdateProfile>) -> impl IntoView {
+    let two_factor = profile.two_factor_enabled;
     let saved = move || matches!(action.value().get(), Some(Ok(())));
     view! {
         <section class="card space-y-4">
@@ -71,9 +72,20 @@ fn ProfileCard(profile: Profile, action: ServerAction<UpdateProfile>) -> impl In
                 <div role="status" class="alert alert-success">"Saved."</div>
             </Show>
             <ActionForm action=action attr:class="space-y-4">
-                <FormAlert error=form_error(action, &["name", "email"])/>
+                <FormAlert error=form_error(action, &["name", "email", "confirm_password", "confirm_code"])/>
                 <TextField name="name" label="Full name" autocomplete="name" required=true value=profile.name error=field_error(action, "name")/>
                 <TextField name="email" label="Email" input_type="email" autocomplete="email" required=true value=profile.email error=field_error(action, "email")/>
+                <TextField
+                    name="confirm_password"
+                    label="Current password"
+                    input_type="password"
+                    autocomplete="current-password"
+                    hint="Needed only to change your email."
+                    error=field_error(action, "confirm_password")
+                />
+                {two_factor.then(|| view! {
+                    <TextField name="confirm_code" label="Authenticator code" autocomplete="one-time-code" hint="Needed only to change your email." error=field_error(action, "confirm_code")/>
+                })}
                 <button type="submit" class="btn btn-primary" disabled=move || action.pending().get()>"Save"</button>
             </ActionForm>
         </section>

@@ -115,6 +115,7 @@ pub fn build_router(state: AppState, session_store: PostgresStore) -> Router {
             state.clone(),
             security::security_headers,
         ))
+        .layer(axum::middleware::from_fn(security::small_form_limit))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(telemetry::request_log))
         .with_state(state)

@@ -10,6 +10,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use http::{header, HeaderValue, Method, StatusCode};
 use rand::RngCore;
+use tower::ServiceExt;
 use tower_sessions::Session;
 
 use super::auth::session::current_user;
@@ -21,6 +22,11 @@ pub const PROTECTED_PAGES: &[&str] = &["/account"];
 
 /// Paths that receive server-to-server POSTs (signed otherwise), exempt from the origin check.
 pub const ORIGIN_CHECK_EXEMPT: &[&str] = &["/webhooks/"];
+
+/// Largest body the account and sign-in endpoints accept: their forms are a few short fields.
+pub const MAX_FORM_BYTES: usize = 16 * 1024;
+/// Server function path prefixes that only ever receive small forms.
+const SMALL_FORM_PATHS: &[&str] = &["/api/auth/", "/api/account/"];
 
 /// The per-response CSP nonce, for inline scripts the page renders (Leptos hydration).
 #[derive(Debug, Clone)]
@@ -138,6 +144,25 @@ pub async fn origin_check(State(state): State<AppState>, req: Request, next: Nex
         )
             .into_response()
     }
+}
+
+/// Refuses oversized bodies on endpoints that only take small forms (413), long before the
+/// app-wide limit meant for document uploads.
+pub async fn small_form_limit(req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    if SMALL_FORM_PATHS.iter().any(|p| path.starts_with(p)) {
+        let limited = tower::ServiceBuilder::new()
+            .layer(tower_http::limit::RequestBodyLimitLayer::new(
+                MAX_FORM_BYTES,
+            ))
+            .map_request(|req: Request<_>| req.map(axum::body::Body::new))
+            .service(next);
+        return match limited.oneshot(req).await {
+            Ok(res) => res.map(axum::body::Body::new),
+            Err(never) => match never {},
+        };
+    }
+    next.run(req).await
 }
 
 /// Works out the client address: the socket's peer, or with `TRUST_PROXY=true` the address

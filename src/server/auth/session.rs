@@ -50,6 +50,12 @@ fn now() -> i64 {
     OffsetDateTime::now_utc().unix_timestamp()
 }
 
+/// Whether a session signed in at `signed_in_at` has outlived [`ABSOLUTE_TIMEOUT`] at `now`
+/// (both Unix seconds).
+fn past_absolute_timeout(signed_in_at: i64, now: i64) -> bool {
+    now - signed_in_at > ABSOLUTE_TIMEOUT.whole_seconds()
+}
+
 /// Makes `user` the signed-in user of this session, under a new session id.
 pub async fn sign_in(session: &Session, user: &User) -> Result<(), AuthError> {
     session.cycle_id().await?;
@@ -92,7 +98,7 @@ pub async fn current_user(session: &Session, pool: &PgPool) -> Result<Option<Use
     let Some(stored) = session.get::<SessionUser>(USER_KEY).await? else {
         return Ok(None);
     };
-    if now() - stored.signed_in_at > ABSOLUTE_TIMEOUT.whole_seconds() {
+    if past_absolute_timeout(stored.signed_in_at, now()) {
         session.flush().await?;
         return Ok(None);
     }
@@ -183,7 +189,16 @@ pub fn safe_next(next: Option<&str>) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::safe_next;
+    use super::{past_absolute_timeout, safe_next, ABSOLUTE_TIMEOUT};
+
+    #[test]
+    fn sessions_end_twelve_hours_after_sign_in_however_active() {
+        let signed_in = 1_700_000_000;
+        let limit = ABSOLUTE_TIMEOUT.whole_seconds();
+        assert_eq!(limit, 12 * 3600);
+        assert!(!past_absolute_timeout(signed_in, signed_in + limit));
+        assert!(past_absolute_timeout(signed_in, signed_in + limit + 1));
+    }
 
     #[test]
     fn next_must_be_a_local_path() {
