@@ -86,8 +86,9 @@ test("sign up, sign out, sign in; wrong input is shown next to the field", async
 test("change password, then sign in with the new one", async ({ page }) => {
   const email = uniqueEmail("change");
   await signUp(page, email);
-  await page.getByLabel("Current password").fill(PASSWORD);
-  await page.getByLabel("New password").fill("a-brand-new-passphrase");
+  // The password card (the profile card has its own "Current password" for email changes).
+  await page.locator("#current_password").fill(PASSWORD);
+  await page.locator("#new_password").fill("a-brand-new-passphrase");
   await page.getByRole("button", { name: "Change password" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Password changed." })).toBeVisible();
   await signOut(page);
