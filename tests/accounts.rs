@@ -658,3 +658,44 @@ async fn idle_sessions_expire_in_the_store(pool: PgPool) {
         .unwrap();
     assert_eq!(whoami(&app, &app.client).await, None);
 }
+
+#[sqlx::test]
+async fn forms_work_without_javascript(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    sign_up(&app, &app.new_client(), "jane@example.com").await;
+    // A plain HTML form post: the browser accepts HTML and sends the page as Referer.
+    let browser = app.new_client();
+    let post = |password: &'static str| {
+        browser
+            .post(app.url("/api/auth/sign_in"))
+            .header("accept", "text/html")
+            .header("referer", app.url("/sign-in"))
+            .form(&[
+                ("email", "jane@example.com"),
+                ("password", password),
+                ("next", ""),
+            ])
+            .send()
+    };
+
+    // A refused form comes back to the page, which shows the message.
+    let res = post("wrong-password-123").await.unwrap();
+    assert_eq!(res.status(), 302);
+    let back = res.headers()["location"].to_str().unwrap().to_owned();
+    assert!(back.starts_with(&app.url("/sign-in")), "{back}");
+    let html = browser
+        .get(&back)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Email or password is incorrect."), "{html}");
+
+    let res = post(PASSWORD).await.unwrap();
+    assert_eq!(res.status(), 302);
+    assert_eq!(res.headers()["location"], "/account");
+    let res = browser.get(app.url("/account")).send().await.unwrap();
+    assert_eq!(res.status(), 200, "signed in, the account page renders");
+}

@@ -8,7 +8,7 @@
 //!   session created under an older epoch is signed out at its next request;
 //! - a new session id at sign-in and at every privilege change (two-factor on/off, password).
 
-use leptos::prelude::{expect_context, use_context};
+use leptos::prelude::expect_context;
 use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
 use time::{Duration, OffsetDateTime};
@@ -155,12 +155,7 @@ pub async fn request_session() -> Result<Session, AppError> {
 pub async fn require_user() -> Result<User, AppError> {
     match optional_user().await? {
         Some(user) => Ok(user),
-        None => {
-            if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
-                res.set_status(http::StatusCode::UNAUTHORIZED);
-            }
-            Err(AppError::NotSignedIn)
-        }
+        None => Err(crate::api::fail(AppError::NotSignedIn)),
     }
 }
 
