@@ -54,14 +54,20 @@ test("sign up, sign out, sign in; wrong input is shown next to the field", async
   const errors = watchConsole(page);
   const email = uniqueEmail("journey");
 
-  // A short password is refused next to the field, and the rest of the form is kept.
+  // A short password is flagged in the browser as soon as the field is left...
   await gotoHydrated(page, "/sign-up");
   await page.getByLabel("Full name").fill("Jane Tester");
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill("too-short");
-  await page.getByRole("button", { name: "Create account" }).click();
+  await page.getByLabel("Password").press("Tab");
   await expect(page.locator("#password-error")).toHaveText("Use at least 12 characters.");
+  // ...and the server's own rules come back next to the field, the rest of the form kept.
+  await page.getByLabel("Password").fill("password1234");
+  await expect(page.locator("#password-error")).toHaveCount(0);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.locator("#password-error")).toContainText("That password is too common.");
   await expect(page.getByLabel("Email")).toHaveValue(email);
+  await expect(page.getByLabel("Full name")).toHaveValue("Jane Tester");
 
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Create account" }).click();

@@ -12,7 +12,7 @@ use crate::api::account::{
 use crate::components::layout::SignOutForm;
 use crate::components::ui::{PageHeader, SkeletonRows, TextField};
 use crate::error::AppError;
-use crate::pages::auth::{field_error, form_error, FormAlert};
+use crate::pages::auth::{field_error, form_error, FormAlert, NewPasswordField};
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
@@ -104,7 +104,7 @@ fn PasswordCard(two_factor: bool, action: ServerAction<ChangePassword>) -> impl 
             <ActionForm action=action attr:class="space-y-4">
                 <FormAlert error=form_error(action, &["current_password", "new_password", "code"])/>
                 <TextField name="current_password" label="Current password" input_type="password" autocomplete="current-password" required=true error=field_error(action, "current_password")/>
-                <TextField name="new_password" label="New password" input_type="password" autocomplete="new-password" hint="At least 12 characters." required=true error=field_error(action, "new_password")/>
+                <NewPasswordField name="new_password" label="New password" server_error=field_error(action, "new_password")/>
                 {two_factor.then(|| view! {
                     <TextField name="code" label="Authenticator code" autocomplete="one-time-code" required=true error=field_error(action, "code")/>
                 })}

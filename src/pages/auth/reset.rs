@@ -5,9 +5,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use super::{field_error, form_error, AuthCard, FormAlert};
+use super::{field_error, form_error, AuthCard, FormAlert, NewPasswordField};
 use crate::api::auth::ResetPassword;
-use crate::components::ui::TextField;
 
 #[component]
 pub fn ResetPasswordPage() -> impl IntoView {
@@ -26,15 +25,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
             <ActionForm action=action attr:class="space-y-4">
                 <FormAlert error=form_error(action, &["token", "password"])/>
                 <input type="hidden" name="token" value=token/>
-                <TextField
-                    name="password"
-                    label="New password"
-                    input_type="password"
-                    autocomplete="new-password"
-                    hint="At least 12 characters."
-                    required=true
-                    error=field_error(action, "password")
-                />
+                <NewPasswordField name="password" label="New password" server_error=field_error(action, "password")/>
                 <button type="submit" class="btn btn-primary w-full" disabled=move || action.pending().get()>
                     "Set new password"
                 </button>

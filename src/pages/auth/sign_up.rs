@@ -4,7 +4,7 @@ use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use super::{field_error, form_error, AuthCard, FormAlert};
+use super::{field_error, form_error, AuthCard, FormAlert, NewPasswordField};
 use crate::api::auth::SignUp;
 use crate::components::ui::TextField;
 
@@ -18,15 +18,7 @@ pub fn SignUpPage() -> impl IntoView {
                 <FormAlert error=form_error(action, &["name", "email", "password"])/>
                 <TextField name="name" label="Full name" autocomplete="name" required=true error=field_error(action, "name")/>
                 <TextField name="email" label="Email" input_type="email" autocomplete="email" required=true error=field_error(action, "email")/>
-                <TextField
-                    name="password"
-                    label="Password"
-                    input_type="password"
-                    autocomplete="new-password"
-                    hint="At least 12 characters. A short sentence works well."
-                    required=true
-                    error=field_error(action, "password")
-                />
+                <NewPasswordField name="password" label="Password" server_error=field_error(action, "password")/>
                 <button type="submit" class="btn btn-primary w-full" disabled=move || action.pending().get()>
                     "Create account"
                 </button>
