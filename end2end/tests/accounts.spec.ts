@@ -50,7 +50,7 @@ async function signIn(page: Page, email: string, password: string) {
   await page.getByRole("button", { name: "Sign in" }).click();
 }
 
-test("sign up, sign out, sign in; wrong input is shown next to the field", async ({ page }) => {
+test("sign up, sign out, sign in; wrong input is shown next to the field", async ({ page }, info) => {
   const errors = watchConsole(page);
   const email = uniqueEmail("journey");
 
@@ -73,7 +73,12 @@ test("sign up, sign out, sign in; wrong input is shown next to the field", async
   await page.getByRole("button", { name: "Create account" }).click();
   await expect(page).toHaveURL(/\/account$/);
   await expect(main(page).getByLabel("Full name")).toHaveValue("Jane Tester");
+  // The header shows who is signed in (in the phone menu on small screens).
+  if (info.project.name === "phone") await page.getByRole("button", { name: "Menu" }).click();
+  await expect(page.getByTestId("account-name").locator("visible=true")).toHaveText("Jane Tester");
+  if (info.project.name === "phone") await page.getByRole("button", { name: "Menu" }).click();
   await signOut(page);
+  await expect(page.getByTestId("account-name")).toHaveCount(0);
 
   // Signed out, the account page sends you to sign in and back.
   await page.goto("/account");
