@@ -3,16 +3,33 @@
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{path, SsrMode};
 
 use crate::components::layout::AppLayout;
 use crate::components::toast::provide_toasts;
+use crate::pages::account::AccountPage;
+use crate::pages::auth::forgot::ForgotPasswordPage;
+use crate::pages::auth::reset::ResetPasswordPage;
+use crate::pages::auth::sign_in::SignInPage;
+use crate::pages::auth::sign_up::SignUpPage;
+use crate::pages::auth::two_factor::TwoFactorPage;
 use crate::pages::design::DesignSystemPage;
 use crate::pages::errors::NotFoundPage;
 use crate::pages::home::HomePage;
+use crate::pages::outbox::OutboxPage;
 
 /// The document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    // The hydration script is inline: it carries this response's CSP nonce.
+    #[cfg(feature = "ssr")]
+    if let Some(nonce) = use_context::<http::request::Parts>().and_then(|parts| {
+        parts
+            .extensions
+            .get::<crate::server::security::CspNonce>()
+            .cloned()
+    }) {
+        provide_context(leptos::nonce::Nonce::from_value(nonce.0));
+    }
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -46,6 +63,14 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("") view=HomePage/>
                     <Route path=path!("/design") view=DesignSystemPage/>
+                    <Route path=path!("/sign-up") view=SignUpPage/>
+                    <Route path=path!("/sign-in") view=SignInPage/>
+                    <Route path=path!("/sign-in/two-factor") view=TwoFactorPage/>
+                    <Route path=path!("/forgot-password") view=ForgotPasswordPage/>
+                    <Route path=path!("/reset-password") view=ResetPasswordPage/>
+                    <Route path=path!("/account") view=AccountPage/>
+                    // Async: the 404 status must be set before the page is sent.
+                    <Route path=path!("/dev/outbox") view=OutboxPage ssr=SsrMode::Async/>
                 </Routes>
             </AppLayout>
         </Router>

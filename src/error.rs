@@ -35,6 +35,9 @@ pub enum AppError {
     /// Too many requests; try again shortly.
     #[error("Too many requests. Please wait a moment and try again.")]
     RateLimited,
+    /// Too many failed sign-in attempts for this account or address; wait `minutes`.
+    #[error("Too many attempts. Try again in {minutes} {}.", if *.minutes == 1 { "minute" } else { "minutes" })]
+    TooManyAttempts { minutes: u32 },
     /// Our investing partner did not answer well; the id lets support find the call.
     #[error("Our investing partner is not responding right now. Please try again in a moment (ref {request_id}).")]
     Upstream { request_id: String },
@@ -52,6 +55,20 @@ impl AppError {
         Self::Validation {
             field: field.into(),
             message: message.into(),
+        }
+    }
+
+    /// The HTTP status this error is sent with, for API clients (the browser reads the body).
+    pub fn status_code(&self) -> u16 {
+        match self {
+            Self::NotSignedIn => 401,
+            Self::Forbidden => 403,
+            Self::NotFound => 404,
+            Self::Validation { .. } => 422,
+            Self::InsufficientFunds(_) | Self::MarketClosed(_) | Self::Conflict(_) => 409,
+            Self::RateLimited | Self::TooManyAttempts { .. } => 429,
+            Self::Upstream { .. } => 502,
+            Self::Internal { .. } => 500,
         }
     }
 

@@ -1,10 +1,12 @@
 //! The app frame: skip link, header with navigation and the account slot, main area, footer.
 
+use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_location;
 
 use super::toast::ToastHost;
+use crate::api::auth::{whoami, SignOut};
 
 /// One entry of the main navigation.
 struct NavItem {
@@ -102,12 +104,34 @@ fn Header() -> impl IntoView {
     }
 }
 
-/// The signed-in state slot: who is signed in, or the ways in.
+/// The signed-in state slot: who is signed in (with the account link and sign out), or the
+/// ways in. Asked again at every navigation, so signing in or out shows at once.
 #[component]
 fn AccountSlot() -> impl IntoView {
+    let location = use_location();
+    let me = Resource::new(move || location.pathname.get(), |_| whoami());
+    let signed_out = || {
+        view! {
+            <a href="/sign-in" class="btn btn-ghost">"Sign in"</a>
+            <a href="/sign-up" class="btn btn-primary">"Get started"</a>
+        }
+    };
     view! {
-        <a href="/sign-in" class="btn btn-ghost">"Sign in"</a>
-        <a href="/sign-up" class="btn btn-primary">"Get started"</a>
+        <Transition fallback=signed_out>
+            {move || Suspend::new(async move {
+                match me.await {
+                    Ok(Some(me)) => view! {
+                        <a href="/account" class="btn btn-ghost" title=me.email.clone()>
+                            <span class="sr-only">"Account: "</span>
+                            <span data-testid="account-name">{me.name.clone()}</span>
+                        </a>
+                        <SignOutForm/>
+                    }
+                    .into_any(),
+                    _ => signed_out().into_any(),
+                }
+            })}
+        </Transition>
     }
 }
 
@@ -120,5 +144,16 @@ fn Footer() -> impl IntoView {
                 <p>"Investing involves risk, including loss of principal."</p>
             </div>
         </footer>
+    }
+}
+
+/// A sign-out button. A form, so it works before hydration; the session ends on the server.
+#[component]
+pub fn SignOutForm() -> impl IntoView {
+    let action = ServerAction::<SignOut>::new();
+    view! {
+        <ActionForm action=action>
+            <button type="submit" class="btn btn-secondary">"Sign out"</button>
+        </ActionForm>
     }
 }

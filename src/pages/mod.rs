@@ -1,5 +1,8 @@
 //! One module per route. The route table is in [`crate::app`].
 
+pub mod account;
+pub mod auth;
 pub mod design;
 pub mod errors;
 pub mod home;
+pub mod outbox;

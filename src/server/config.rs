@@ -42,6 +42,13 @@ pub struct Config {
     pub webhook_secret: Option<SecretString>,
     /// Key for signing session cookies (at least 64 bytes). Required in production.
     pub session_secret: Option<SecretString>,
+    /// SMTP server for outgoing email (`smtp://` or `smtps://`, credentials in the URL).
+    /// Unset in development: email goes to the outbox at `/dev/outbox`. Required in production.
+    pub smtp_url: Option<SecretString>,
+    /// The sender of outgoing email, e.g. `Bluum Invest <no-reply@invest.example.com>`.
+    pub email_from: String,
+    /// Take the client address from `X-Forwarded-For` (only behind a proxy that sets it).
+    pub trust_proxy: bool,
 }
 
 /// A setting that is missing, malformed or unsafe. Its `Display` is the one line users see.
@@ -229,6 +236,61 @@ impl Config {
             _ => {}
         }
 
+        let smtp_url = match get("SMTP_URL") {
+            Some(url) if url.starts_with("smtp://") || url.starts_with("smtps://") => {
+                Some(SecretString::from(url))
+            }
+            Some(_) => return Err(ConfigError::new(
+                "SMTP_URL",
+                "is not an smtp:// or smtps:// URL",
+                "use the form smtps://USER:PASSWORD@HOST:465 (or smtp://HOST:25 for a local relay)",
+            )),
+            None if production => return Err(ConfigError::new(
+                "SMTP_URL",
+                "is missing in production, so password reset emails could not be sent",
+                "set SMTP_URL to your mail server, e.g. smtps://USER:PASSWORD@smtp.example.com:465",
+            )),
+            None => None,
+        };
+        if let Some(url) = &smtp_url {
+            if let Err(err) =
+                lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::from_url(url.expose_secret())
+            {
+                return Err(ConfigError::new(
+                    "SMTP_URL",
+                    format!("cannot be used ({err})"),
+                    "use the form smtps://USER:PASSWORD@HOST:465",
+                ));
+            }
+        }
+        let email_from =
+            get("EMAIL_FROM").unwrap_or_else(|| "Bluum Invest <no-reply@localhost>".to_owned());
+        if email_from.parse::<lettre::message::Mailbox>().is_err() {
+            return Err(ConfigError::new(
+                "EMAIL_FROM",
+                format!("is {email_from:?}, not an email address"),
+                "use the form Bluum Invest <no-reply@invest.example.com>",
+            ));
+        }
+        if production && get("EMAIL_FROM").is_none() {
+            return Err(ConfigError::new(
+                "EMAIL_FROM",
+                "is missing in production",
+                "set it to the sender address, e.g. Bluum Invest <no-reply@invest.example.com>",
+            ));
+        }
+        let trust_proxy = match get("TRUST_PROXY").as_deref() {
+            None | Some("false") | Some("0") => false,
+            Some("true") | Some("1") => true,
+            Some(other) => {
+                return Err(ConfigError::new(
+                    "TRUST_PROXY",
+                    format!("is {other:?}"),
+                    "set it to true (behind a proxy that sets X-Forwarded-For) or false",
+                ))
+            }
+        };
+
         Ok(Self {
             environment,
             database_url: SecretString::from(database_url),
@@ -237,6 +299,9 @@ impl Config {
             bluum,
             webhook_secret,
             session_secret,
+            smtp_url,
+            email_from,
+            trust_proxy,
         })
     }
 
@@ -330,6 +395,8 @@ mod tests {
             ("DATABASE_URL", "postgres://u@db/app"),
             ("PUBLIC_URL", "https://invest.example.com"),
             ("SESSION_SECRET", SECRET),
+            ("SMTP_URL", "smtps://user:pw@smtp.example.com:465"),
+            ("EMAIL_FROM", "Bluum Invest <no-reply@invest.example.com>"),
         ];
         assert!(config(&base).unwrap().secure_cookies());
 
@@ -349,6 +416,12 @@ mod tests {
             "PUBLIC_URL"
         );
 
+        assert_eq!(config(&without("SMTP_URL")).unwrap_err().var, "SMTP_URL");
+        assert_eq!(
+            config(&without("EMAIL_FROM")).unwrap_err().var,
+            "EMAIL_FROM"
+        );
+
         let mut plain_http = without("PUBLIC_URL");
         plain_http.push(("PUBLIC_URL", "http://invest.example.com"));
         assert_eq!(config(&plain_http).unwrap_err().var, "PUBLIC_URL");
@@ -360,6 +433,23 @@ mod tests {
             ("BLUUM_BASE_URL", "http://api.bluumfinance.com/v1"),
         ]);
         assert_eq!(config(&plain_bluum).unwrap_err().var, "BLUUM_BASE_URL");
+    }
+
+    #[test]
+    fn email_and_proxy_settings() {
+        let c = config(&[]).unwrap();
+        assert!(c.smtp_url.is_none(), "development uses the outbox");
+        assert!(!c.trust_proxy);
+        assert_eq!(
+            config(&[("SMTP_URL", "mail.example.com")]).unwrap_err().var,
+            "SMTP_URL"
+        );
+        assert_eq!(
+            config(&[("TRUST_PROXY", "maybe")]).unwrap_err().var,
+            "TRUST_PROXY"
+        );
+        let c = config(&[("SMTP_URL", "smtp://127.0.0.1:25"), ("TRUST_PROXY", "true")]).unwrap();
+        assert!(c.smtp_url.is_some() && c.trust_proxy);
     }
 
     #[test]

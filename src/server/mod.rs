@@ -1,9 +1,11 @@
 //! Everything that runs only on the server: configuration, database, telemetry, the HTTP
 //! router and start-up. `main.rs` calls [`run`]; integration tests call [`build_router`].
 
+pub mod auth;
 pub mod config;
 pub mod db;
 pub mod health;
+pub mod security;
 pub mod state;
 pub mod telemetry;
 
@@ -16,6 +18,7 @@ use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use time::Duration;
 use tower_http::limit::RequestBodyLimitLayer;
+use tower_sessions::cookie::Key;
 use tower_sessions::session_store::ExpiredDeletion;
 use tower_sessions::{Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::PostgresStore;
@@ -81,7 +84,8 @@ pub fn build_router(state: AppState, session_store: PostgresStore) -> Router {
         .with_http_only(true)
         .with_same_site(tower_sessions::cookie::SameSite::Lax)
         .with_secure(state.config.secure_cookies())
-        .with_expiry(Expiry::OnInactivity(SESSION_IDLE_TIMEOUT));
+        .with_expiry(Expiry::OnInactivity(SESSION_IDLE_TIMEOUT))
+        .with_signed(session_key(&state.config));
 
     Router::new()
         .route("/healthz", get(health::healthz))
@@ -94,10 +98,41 @@ pub fn build_router(state: AppState, session_store: PostgresStore) -> Router {
             AppState,
             _,
         >(context, shell))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::sign_in_gate,
+        ))
         .layer(sessions)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::client_address,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::origin_check,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::security_headers,
+        ))
+        .layer(axum::middleware::from_fn(security::small_form_limit))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(telemetry::request_log))
         .with_state(state)
+}
+
+/// The key that signs session cookies: `SESSION_SECRET`, or in development a random one (so
+/// sessions end when the server restarts).
+fn session_key(config: &Config) -> Key {
+    use secrecy::ExposeSecret;
+    match config.session_secret.as_ref() {
+        // Config guarantees at least 64 bytes, which is what `Key` needs.
+        Some(secret) => Key::try_from(secret.expose_secret().as_bytes()).unwrap_or_else(|err| {
+            tracing::error!("SESSION_SECRET unusable ({err}); using a random key");
+            Key::generate()
+        }),
+        None => Key::generate(),
+    }
 }
 
 /// Start-up: config → logs → database → router → serve until SIGINT or SIGTERM.
@@ -135,10 +170,14 @@ async fn start() -> Result<(), StartError> {
         .await
         .map_err(|source| StartError::Bind { addr, source })?;
     tracing::info!("Bluum Invest is listening on http://{addr}");
-    axum::serve(listener, app.into_make_service())
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(StartError::Serve)
+    // Connection info gives the client address for throttling and the audit log.
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(StartError::Serve)
 }
 
 /// Resolves on Ctrl-C or SIGTERM (what `docker stop` sends).

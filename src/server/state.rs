@@ -6,6 +6,7 @@ use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use sqlx::PgPool;
 
+use super::auth::email::EmailSender;
 use super::config::Config;
 
 /// Shared, cheap to clone. Given to axum handlers as state and to Leptos pages and server
@@ -15,14 +16,20 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub pool: PgPool,
     pub leptos_options: LeptosOptions,
+    /// Outgoing email: SMTP when configured, else the development outbox.
+    pub email: EmailSender,
 }
 
 impl AppState {
     pub fn new(config: Config, pool: PgPool, leptos_options: LeptosOptions) -> Self {
+        // Config::from_lookup has already checked SMTP_URL and EMAIL_FROM parse.
+        let email = EmailSender::from_config(&config, &pool)
+            .expect("email settings are validated when the config is read");
         Self {
             config: Arc::new(config),
             pool,
             leptos_options,
+            email,
         }
     }
 }

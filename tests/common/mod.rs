@@ -5,6 +5,8 @@
 //! databases (`scripts/test.sh` sets it).
 #![allow(dead_code)]
 
+pub mod accounts;
+
 use std::net::SocketAddr;
 
 use bluum_invest::server::{self, AppState, Config};
@@ -19,6 +21,25 @@ pub struct TestApp {
 impl TestApp {
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{}", self.addr, path)
+    }
+
+    /// Another browser: its own cookie jar, same Origin header.
+    pub fn new_client(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .default_headers(origin_header(self.addr))
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+    }
+
+    /// A client that keeps no cookies (tests set the `Cookie` header themselves).
+    pub fn cookieless_client(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .default_headers(origin_header(self.addr))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
     }
 }
 
@@ -51,16 +72,31 @@ pub async fn spawn_app_with(pool: PgPool, vars: &[(&str, &str)]) -> TestApp {
     let state = AppState::new(config, pool, options);
     let router = server::build_router(state, store);
     tokio::spawn(async move {
-        axum::serve(listener, router.into_make_service())
-            .await
-            .unwrap();
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .unwrap();
     });
     TestApp {
         addr,
+        // Like a browser on one of the app's pages: state-changing requests carry our Origin.
         client: reqwest::Client::builder()
+            .default_headers(origin_header(addr))
             .cookie_store(true)
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap(),
     }
+}
+
+/// An `Origin` header naming the app at `addr`.
+pub fn origin_header(addr: SocketAddr) -> reqwest::header::HeaderMap {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        reqwest::header::ORIGIN,
+        format!("http://{addr}").parse().unwrap(),
+    );
+    headers
 }

@@ -1,0 +1,300 @@
+//! Server functions for the signed-in user's own account: profile, password, two-factor
+//! sign-in. They touch no Bluum endpoint. Every one starts with `require_user`.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+/// The profile page's data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Profile {
+    pub name: String,
+    pub email: String,
+    pub two_factor_enabled: bool,
+    pub recovery_codes_left: i64,
+    /// Whether the user has opened an investing account (the id itself stays on the server).
+    pub has_investor: bool,
+}
+
+/// What an authenticator app needs to start producing codes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TwoFactorSetup {
+    /// Base32 secret, for typing in by hand.
+    pub secret: String,
+    /// `otpauth://` link, which phone authenticator apps open directly.
+    pub uri: String,
+}
+
+#[cfg(feature = "ssr")]
+mod imp {
+    use secrecy::SecretString;
+    use serde_json::json;
+
+    use super::{Profile, TwoFactorSetup};
+    use crate::api::auth::{field, state, throttled};
+    use crate::error::AppError;
+    use crate::server::auth::audit::{self, Entry, Outcome};
+    use crate::server::auth::users::User;
+    use crate::server::auth::{investor_link, password, session, throttle, totp, users, AuthError};
+    use crate::server::security::client_ip;
+
+    const ENROLMENT_KEY: &str = "auth.totp_enrolment";
+
+    /// Checks the current password (and the two-factor code when it is on) before a sensitive
+    /// change. Failures count towards the sign-in throttle.
+    /// `fields` names the form's password and code fields, for the messages.
+    async fn reauthenticate(
+        user: &User,
+        current_password: String,
+        code: Option<String>,
+        fields: (&str, &str),
+    ) -> Result<(), AppError> {
+        let (password_field, code_field) = fields;
+        let state = state();
+        let ip = client_ip();
+        throttled(&user.email, &ip).await?;
+        let ok = password::verify(
+            SecretString::from(current_password),
+            Some(user.password_hash.clone()),
+        )
+        .await?;
+        if !ok {
+            throttle::record_failure(&state.pool, &user.email, &ip).await?;
+            return Err(field(password_field, "That isn't your current password."));
+        }
+        if user.two_factor_enabled() {
+            let code = code.unwrap_or_default();
+            if code.trim().is_empty() {
+                return Err(field(
+                    code_field,
+                    "Enter the 6-digit code from your authenticator app.",
+                ));
+            }
+            let mut conn = state.pool.acquire().await.map_err(AuthError::from)?;
+            if !totp::accept_code(&mut conn, user, &code).await? {
+                throttle::record_failure(&state.pool, &user.email, &ip).await?;
+                return Err(field(
+                    code_field,
+                    "That code didn't work. Try the current code from your app.",
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    pub async fn profile() -> Result<Profile, AppError> {
+        let user = session::require_user().await?;
+        let state = state();
+        let mut conn = state.pool.acquire().await.map_err(AuthError::from)?;
+        let recovery_codes_left = if user.two_factor_enabled() {
+            totp::recovery_codes_left(&mut conn, user.id).await?
+        } else {
+            0
+        };
+        let has_investor = investor_link::investor_id_of(&state.pool, user.id)
+            .await?
+            .is_some();
+        Ok(Profile {
+            two_factor_enabled: user.two_factor_enabled(),
+            name: user.name,
+            email: user.email,
+            recovery_codes_left,
+            has_investor,
+        })
+    }
+
+    pub async fn update_profile(
+        name: String,
+        email: String,
+        confirm_password: Option<String>,
+        confirm_code: Option<String>,
+    ) -> Result<(), AppError> {
+        let user = session::require_user().await?;
+        let state = state();
+        let name = users::normalise_name(&name).map_err(|m| field("name", m))?;
+        let email = users::normalise_email(&email).map_err(|m| field("email", m))?;
+        let email_changed = email != user.email;
+        if email_changed {
+            // The email is where reset links go: changing it needs the same proof as a password
+            // change, or a stolen session could take the account over.
+            let password = confirm_password.unwrap_or_default();
+            if password.is_empty() {
+                return Err(field(
+                    "confirm_password",
+                    "Enter your current password to change your email.",
+                ));
+            }
+            reauthenticate(
+                &user,
+                password,
+                confirm_code,
+                ("confirm_password", "confirm_code"),
+            )
+            .await?;
+        }
+        if !users::update_profile(&state.pool, user.id, &name, &email).await? {
+            return Err(field(
+                "email",
+                "That email is already used by another account.",
+            ));
+        }
+        let ip = client_ip();
+        audit::record(
+            &state.pool,
+            Entry::new("profile_updated", Some(user.id), Outcome::Success)
+                .detail(json!({ "email_changed": email_changed }))
+                .ip(&ip),
+        )
+        .await?;
+        Ok(())
+    }
+
+    pub async fn change_password(
+        current_password: String,
+        new_password: String,
+        code: Option<String>,
+    ) -> Result<(), AppError> {
+        let user = session::require_user().await?;
+        let state = state();
+        password::check_new_password(&new_password, &user.email, &user.name)
+            .map_err(|m| field("new_password", m))?;
+        reauthenticate(&user, current_password, code, ("current_password", "code")).await?;
+        let hash = password::hash(SecretString::from(new_password)).await?;
+        let ip = client_ip();
+        let mut tx = state.pool.begin().await.map_err(AuthError::from)?;
+        let epoch = users::set_password(&mut *tx, user.id, &hash).await?;
+        audit::record(
+            &mut *tx,
+            Entry::new("password_changed", Some(user.id), Outcome::Success).ip(&ip),
+        )
+        .await?;
+        tx.commit().await.map_err(AuthError::from)?;
+        // Every other session ended with the epoch; this one carries on under a new id.
+        let session = session::request_session().await?;
+        session::privilege_changed(&session, Some(epoch)).await?;
+        Ok(())
+    }
+
+    pub async fn start_two_factor() -> Result<TwoFactorSetup, AppError> {
+        let user = session::require_user().await?;
+        if user.two_factor_enabled() {
+            return Err(crate::api::fail(AppError::Conflict(
+                "Two-factor sign-in is already on.".into(),
+            )));
+        }
+        let secret = totp::new_secret();
+        let uri = totp::provisioning_uri(&secret, &user.email)?;
+        // Kept in the session until a code proves the app has it.
+        let session = session::request_session().await?;
+        session
+            .insert(ENROLMENT_KEY, &secret)
+            .await
+            .map_err(AuthError::from)?;
+        Ok(TwoFactorSetup { secret, uri })
+    }
+
+    pub async fn confirm_two_factor(setup_code: String) -> Result<Vec<String>, AppError> {
+        let user = session::require_user().await?;
+        let state = state();
+        let session = session::request_session().await?;
+        let Some(secret) = session
+            .get::<String>(ENROLMENT_KEY)
+            .await
+            .map_err(AuthError::from)?
+        else {
+            return Err(field("setup_code", "Start the set-up again: it timed out."));
+        };
+        let Some(step) = totp::matching_step(&secret, &setup_code, None)? else {
+            return Err(field(
+                "setup_code",
+                "That code didn't work. Check the time on your phone and try the current code.",
+            ));
+        };
+        let ip = client_ip();
+        let mut tx = state.pool.begin().await.map_err(AuthError::from)?;
+        let codes = totp::enable(&mut tx, user.id, &secret, step).await?;
+        audit::record(
+            &mut *tx,
+            Entry::new("two_factor_enabled", Some(user.id), Outcome::Success).ip(&ip),
+        )
+        .await?;
+        tx.commit().await.map_err(AuthError::from)?;
+        session
+            .remove_value(ENROLMENT_KEY)
+            .await
+            .map_err(AuthError::from)?;
+        session::privilege_changed(&session, None).await?;
+        Ok(codes)
+    }
+
+    pub async fn disable_two_factor(password: String, totp_code: String) -> Result<(), AppError> {
+        let user = session::require_user().await?;
+        if !user.two_factor_enabled() {
+            return Err(crate::api::fail(AppError::Conflict(
+                "Two-factor sign-in is already off.".into(),
+            )));
+        }
+        reauthenticate(&user, password, Some(totp_code), ("password", "totp_code")).await?;
+        let state = state();
+        let ip = client_ip();
+        let mut tx = state.pool.begin().await.map_err(AuthError::from)?;
+        totp::disable(&mut tx, user.id).await?;
+        audit::record(
+            &mut *tx,
+            Entry::new("two_factor_disabled", Some(user.id), Outcome::Success).ip(&ip),
+        )
+        .await?;
+        tx.commit().await.map_err(AuthError::from)?;
+        let session = session::request_session().await?;
+        session::privilege_changed(&session, None).await?;
+        Ok(())
+    }
+}
+
+/// The signed-in user's profile.
+#[server(endpoint = "account/profile")]
+pub async fn get_profile() -> Result<Profile, AppError> {
+    imp::profile().await
+}
+
+/// Changes name and email (a new email needs the current password, and a code when
+/// two-factor is on).
+#[server(endpoint = "account/update_profile")]
+pub async fn update_profile(
+    name: String,
+    email: String,
+    confirm_password: Option<String>,
+    confirm_code: Option<String>,
+) -> Result<(), AppError> {
+    imp::update_profile(name, email, confirm_password, confirm_code).await
+}
+
+/// Changes the password (asks for the current one, and a code when two-factor is on). Every
+/// other session of the user ends.
+#[server(endpoint = "account/change_password")]
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+    code: Option<String>,
+) -> Result<(), AppError> {
+    imp::change_password(current_password, new_password, code).await
+}
+
+/// Starts two-factor enrolment: a new secret for the authenticator app.
+#[server(endpoint = "account/two_factor/start")]
+pub async fn start_two_factor() -> Result<TwoFactorSetup, AppError> {
+    imp::start_two_factor().await
+}
+
+/// Finishes enrolment with a code from the app; returns the recovery codes (shown once).
+#[server(endpoint = "account/two_factor/confirm")]
+pub async fn confirm_two_factor(setup_code: String) -> Result<Vec<String>, AppError> {
+    imp::confirm_two_factor(setup_code).await
+}
+
+/// Turns two-factor sign-in off (asks for the password and a code).
+#[server(endpoint = "account/two_factor/disable")]
+pub async fn disable_two_factor(password: String, totp_code: String) -> Result<(), AppError> {
+    imp::disable_two_factor(password, totp_code).await
+}

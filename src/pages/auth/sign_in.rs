@@ -1,0 +1,40 @@
+//! `/sign-in`: email and password. `?next=` says where to go afterwards (local paths only);
+//! `?reset=1` confirms a password reset.
+
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use super::{field_error, form_error, AuthCard, FormAlert};
+use crate::api::auth::SignIn;
+use crate::components::ui::TextField;
+
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let action = ServerAction::<SignIn>::new();
+    let query = use_query_map();
+    let next = move || query.read().get("next").unwrap_or_default();
+    let was_reset = move || query.read().get("reset").is_some();
+    view! {
+        <Title text="Sign in"/>
+        <AuthCard title="Sign in" subtitle="Welcome back.">
+            <Show when=was_reset>
+                <div role="status" class="alert alert-success">"Your password was changed. Sign in with the new one."</div>
+            </Show>
+            <ActionForm action=action attr:class="space-y-4">
+                <FormAlert error=form_error(action, &["email", "password"])/>
+                <input type="hidden" name="next" value=next/>
+                <TextField name="email" label="Email" input_type="email" autocomplete="username" required=true error=field_error(action, "email")/>
+                <TextField name="password" label="Password" input_type="password" autocomplete="current-password" required=true error=field_error(action, "password")/>
+                <button type="submit" class="btn btn-primary w-full" disabled=move || action.pending().get()>
+                    "Sign in"
+                </button>
+            </ActionForm>
+            <div class="flex justify-between text-sm">
+                <a href="/forgot-password">"Forgot your password?"</a>
+                <a href="/sign-up">"Create an account"</a>
+            </div>
+        </AuthCard>
+    }
+}

@@ -1,0 +1,29 @@
+//! `/sign-up`: create an account with name, email and password.
+
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use super::{field_error, form_error, AuthCard, FormAlert, NewPasswordField};
+use crate::api::auth::SignUp;
+use crate::components::ui::TextField;
+
+#[component]
+pub fn SignUpPage() -> impl IntoView {
+    let action = ServerAction::<SignUp>::new();
+    view! {
+        <Title text="Create your account"/>
+        <AuthCard title="Create your account" subtitle="It takes a minute. You can open your investing account next.">
+            <ActionForm action=action attr:class="space-y-4">
+                <FormAlert error=form_error(action, &["name", "email", "password"])/>
+                <TextField name="name" label="Full name" autocomplete="name" required=true error=field_error(action, "name")/>
+                <TextField name="email" label="Email" input_type="email" autocomplete="email" required=true error=field_error(action, "email")/>
+                <NewPasswordField name="password" label="Password" server_error=field_error(action, "password")/>
+                <button type="submit" class="btn btn-primary w-full" disabled=move || action.pending().get()>
+                    "Create account"
+                </button>
+            </ActionForm>
+            <p class="text-center text-sm">"Already have an account? " <a href="/sign-in">"Sign in"</a></p>
+        </AuthCard>
+    }
+}

@@ -1,0 +1,34 @@
+//! `/sign-in/two-factor`: the second sign-in step for users with an authenticator app.
+
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use super::{field_error, form_error, AuthCard, FormAlert};
+use crate::api::auth::VerifyTwoFactor;
+use crate::components::ui::TextField;
+
+#[component]
+pub fn TwoFactorPage() -> impl IntoView {
+    let action = ServerAction::<VerifyTwoFactor>::new();
+    view! {
+        <Title text="Two-factor sign-in"/>
+        <AuthCard title="Enter your code" subtitle="Open your authenticator app and enter the 6-digit code for Bluum Invest.">
+            <ActionForm action=action attr:class="space-y-4">
+                <FormAlert error=form_error(action, &["code"])/>
+                <TextField
+                    name="code"
+                    label="Code"
+                    autocomplete="one-time-code"
+                    hint="Lost your phone? Enter one of your recovery codes instead."
+                    required=true
+                    error=field_error(action, "code")
+                />
+                <button type="submit" class="btn btn-primary w-full" disabled=move || action.pending().get()>
+                    "Verify"
+                </button>
+            </ActionForm>
+            <p class="text-center text-sm"><a href="/sign-in">"Start over"</a></p>
+        </AuthCard>
+    }
+}

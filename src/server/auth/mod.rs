@@ -1,0 +1,67 @@
+//! Accounts and security for the people who sign in to this app (not to Bluum).
+//!
+//! - [`password`]: argon2id hashing off the async runtime, password rules.
+//! - [`users`]: the `users` table.
+//! - [`session`]: what a signed-in session holds, `current_user` / `require_user`, rotation and
+//!   "end every other session".
+//! - [`throttle`]: sign-in failure limits per account and per client address.
+//! - [`totp`]: two-factor sign-in with an authenticator app, and recovery codes.
+//! - [`reset`]: one-time, expiring password reset links.
+//! - [`email`]: the one way the app sends email (SMTP, or the development outbox).
+//! - [`audit`]: the audit log.
+//! - [`investor_link`]: the user → Bluum investor link; the only source of an investor id.
+//!
+//! None of these call Bluum.
+
+pub mod audit;
+pub mod email;
+pub mod investor_link;
+pub mod password;
+pub mod reset;
+pub mod session;
+pub mod throttle;
+pub mod totp;
+pub mod users;
+
+use crate::error::AppError;
+
+/// Failures inside the account layer that are not the user's fault.
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("session store: {0}")]
+    Session(#[from] tower_sessions::session::Error),
+    #[error("password hashing: {0}")]
+    Hash(String),
+    #[error("two-factor: {0}")]
+    Totp(String),
+    #[error("email: {0}")]
+    Email(String),
+}
+
+impl From<AuthError> for AppError {
+    /// Logs the detail under the request id and gives the user only the id.
+    fn from(err: AuthError) -> Self {
+        internal(err)
+    }
+}
+
+/// An `Internal` error for the user, with the detail in the log under the current request id.
+pub fn internal(err: impl std::fmt::Display) -> AppError {
+    let request_id = current_request_id().unwrap_or_else(|| "n/a".into());
+    tracing::error!(request_id = %request_id, error = %err, "internal error");
+    AppError::Internal { request_id }
+}
+
+/// The id of the request being served, when called inside a page render or server function.
+pub fn current_request_id() -> Option<String> {
+    leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|parts| {
+            parts
+                .extensions
+                .get::<crate::server::telemetry::RequestId>()
+                .cloned()
+        })
+        .map(|id| id.0)
+}

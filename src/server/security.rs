@@ -1,0 +1,267 @@
+//! HTTP-level protections: security headers, the cross-site request check, the client address,
+//! and the sign-in gate in front of protected pages.
+
+use std::net::{IpAddr, SocketAddr};
+
+use axum::extract::{ConnectInfo, Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use http::{header, HeaderValue, Method, StatusCode};
+use rand::RngCore;
+use tower::ServiceExt;
+use tower_sessions::Session;
+
+use super::auth::session::current_user;
+use super::AppState;
+
+/// Page paths (and everything under them) that need a signed-in user. Anonymous visitors are
+/// sent to `/sign-in?next=…`. Server functions check for themselves (`require_user`).
+pub const PROTECTED_PAGES: &[&str] = &["/account"];
+
+/// Paths that receive server-to-server POSTs (signed otherwise), exempt from the origin check.
+pub const ORIGIN_CHECK_EXEMPT: &[&str] = &["/webhooks/"];
+
+/// Largest body the account and sign-in endpoints accept: their forms are a few short fields.
+pub const MAX_FORM_BYTES: usize = 16 * 1024;
+/// Server function path prefixes that only ever receive small forms.
+const SMALL_FORM_PATHS: &[&str] = &["/api/auth/", "/api/account/"];
+
+/// The per-response CSP nonce, for inline scripts the page renders (Leptos hydration).
+#[derive(Debug, Clone)]
+pub struct CspNonce(pub String);
+
+/// The address of the client, as far as we can tell (see `TRUST_PROXY`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientIp(pub IpAddr);
+
+/// The client address of the request a server function is serving, as text ("unknown" when
+/// the server was started without connection info). Used for throttling, the audit log and
+/// the IP Bluum asks for when an investor accepts agreements.
+pub fn client_ip() -> String {
+    leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<ClientIp>().copied())
+        .map_or_else(|| "unknown".to_owned(), |ip| ip.0.to_string())
+}
+
+fn content_security_policy(nonce: &str, production: bool) -> String {
+    // Styles: our stylesheet plus inline style attributes (no script can run from those).
+    // Scripts: ours, the nonce'd hydration snippet, and compiling our WebAssembly.
+    let connect = if production {
+        "'self'"
+    } else {
+        "'self' ws: wss:"
+    };
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; \
+         connect-src {connect}; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; \
+         object-src 'none'"
+    )
+}
+
+/// Adds the security headers to every response, and a fresh CSP nonce to every request.
+pub async fn security_headers(
+    State(state): State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let mut bytes = [0u8; 16];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    let nonce = URL_SAFE_NO_PAD.encode(bytes);
+    req.extensions_mut().insert(CspNonce(nonce.clone()));
+    let mut res = next.run(req).await;
+    let headers = res.headers_mut();
+    if let Ok(csp) = HeaderValue::from_str(&content_security_policy(
+        &nonce,
+        state.config.is_production(),
+    )) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, csp);
+    }
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("strict-origin-when-cross-origin"),
+    );
+    headers.insert(
+        "permissions-policy",
+        HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
+    );
+    if state.config.secure_cookies() {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=63072000; includeSubDomains"),
+        );
+    }
+    res
+}
+
+/// Whether `origin` (an `Origin` value, or the scheme://host:port part of a `Referer`) is ours.
+fn same_origin(candidate: &str, public_url: &str) -> bool {
+    candidate
+        .trim_end_matches('/')
+        .eq_ignore_ascii_case(public_url)
+}
+
+/// The scheme://host[:port] part of a URL.
+fn origin_of(url: &str) -> Option<&str> {
+    let (scheme, rest) = url.split_once("://")?;
+    let host_len = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    Some(&url[..scheme.len() + 3 + host_len])
+}
+
+/// Refuses state-changing requests (anything but GET, HEAD, OPTIONS) that do not come from a
+/// page of this site: `Origin` must be `PUBLIC_URL`, or, when a browser sends no `Origin`, the
+/// `Referer` must be on it. Works with `SameSite=Lax` cookies as a second line of defence.
+pub async fn origin_check(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let path = req.uri().path();
+    if safe || ORIGIN_CHECK_EXEMPT.iter().any(|p| path.starts_with(p)) {
+        return next.run(req).await;
+    }
+    let public_url = state.config.public_url.as_str();
+    let headers = req.headers();
+    let allowed = match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+        Some(origin) => same_origin(origin, public_url),
+        None => headers
+            .get(header::REFERER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(origin_of)
+            .is_some_and(|origin| same_origin(origin, public_url)),
+    };
+    if allowed {
+        next.run(req).await
+    } else {
+        tracing::warn!(%path, "cross-site request refused");
+        (
+            StatusCode::FORBIDDEN,
+            "This request did not come from a page of this site.",
+        )
+            .into_response()
+    }
+}
+
+/// Refuses oversized bodies on endpoints that only take small forms (413), long before the
+/// app-wide limit meant for document uploads.
+pub async fn small_form_limit(req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    if SMALL_FORM_PATHS.iter().any(|p| path.starts_with(p)) {
+        let limited = tower::ServiceBuilder::new()
+            .layer(tower_http::limit::RequestBodyLimitLayer::new(
+                MAX_FORM_BYTES,
+            ))
+            .map_request(|req: Request<_>| req.map(axum::body::Body::new))
+            .service(next);
+        return match limited.oneshot(req).await {
+            Ok(res) => res.map(axum::body::Body::new),
+            Err(never) => match never {},
+        };
+    }
+    next.run(req).await
+}
+
+/// Works out the client address: the socket's peer, or with `TRUST_PROXY=true` the address
+/// the proxy in front of us put last in `X-Forwarded-For`.
+pub async fn client_address(
+    State(state): State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let peer = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip());
+    let forwarded = state
+        .config
+        .trust_proxy
+        .then(|| {
+            req.headers()
+                .get("x-forwarded-for")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.rsplit(',').next())
+                .and_then(|ip| ip.trim().parse::<IpAddr>().ok())
+        })
+        .flatten();
+    if let Some(ip) = forwarded.or(peer) {
+        req.extensions_mut().insert(ClientIp(ip));
+    }
+    next.run(req).await
+}
+
+/// Sends anonymous visitors of [`PROTECTED_PAGES`] to the sign-in page, remembering where they
+/// were going. Runs inside the session layer.
+pub async fn sign_in_gate(
+    State(state): State<AppState>,
+    session: Session,
+    req: Request,
+    next: Next,
+) -> Response {
+    let path = req.uri().path();
+    let protected = PROTECTED_PAGES
+        .iter()
+        .any(|p| path == *p || path.starts_with(&format!("{p}/")));
+    if !protected || req.method() != Method::GET {
+        return next.run(req).await;
+    }
+    match current_user(&session, &state.pool).await {
+        Ok(Some(_)) => next.run(req).await,
+        Ok(None) => {
+            let target = req
+                .uri()
+                .path_and_query()
+                .map_or(path, |pq| pq.as_str())
+                .to_owned();
+            let next_param: String = target
+                .bytes()
+                .map(|b| match b {
+                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                        (b as char).to_string()
+                    }
+                    _ => format!("%{b:02X}"),
+                })
+                .collect();
+            Redirect::to(&format!("/sign-in?next={next_param}")).into_response()
+        }
+        Err(err) => {
+            tracing::error!(error = %err, "session check failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins_compare_scheme_host_and_port() {
+        let ours = "https://invest.example.com";
+        assert!(same_origin("https://invest.example.com", ours));
+        assert!(!same_origin("https://evil.example.com", ours));
+        assert!(!same_origin("http://invest.example.com", ours));
+        assert!(!same_origin("https://invest.example.com:8443", ours));
+        assert_eq!(
+            origin_of("https://invest.example.com/account?x=1"),
+            Some("https://invest.example.com")
+        );
+        assert_eq!(
+            origin_of("https://invest.example.com"),
+            Some("https://invest.example.com")
+        );
+        assert_eq!(origin_of("not a url"), None);
+    }
+
+    #[test]
+    fn csp_blocks_framing_and_allows_the_app() {
+        let csp = content_security_policy("abc", true);
+        assert!(csp.contains("frame-ancestors 'none'"));
+        assert!(csp.contains("'nonce-abc'"));
+        assert!(csp.contains("'wasm-unsafe-eval'"));
+        assert!(!csp.contains("ws:"));
+    }
+}
