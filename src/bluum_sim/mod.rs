@@ -11,18 +11,24 @@
 //!   [`middleware`]: Basic auth, rate limit, idempotency; [`ids`]: prefixed ids.
 //! - [`state`]: the in-memory world behind one lock, written through to Postgres by [`store`].
 //! - One module per resource: [`investors`] (+ KYC), [`documents`], [`wallets`] (+ ledger),
-//!   [`funding`], [`transfers`], [`trading`], [`webhooks`].
+//!   [`funding`], [`transfers`], [`trading`] (orders, positions), [`assets`] (assets and
+//!   market data), [`webhooks`].
+//! - The pure parts, shared with no IO: [`market`] (catalogue, price walk, calendar),
+//!   [`engine`] (order rules and matching), [`error`] (the error envelope).
 //!
 //! Simulator-only behaviour (documented where it lives): the KYC rule on last names
 //! ([`investors`]), the admin routes `POST /v1/simulator/deposits/{id}/complete|fail`
 //! ([`transfers`]), and the webhook signature scheme ([`crate::bluum::signature`]).
 
 pub mod api;
+pub mod assets;
 pub mod documents;
+pub mod engine;
 pub mod error;
 pub mod funding;
 pub mod ids;
 pub mod investors;
+pub mod market;
 pub mod middleware;
 pub mod state;
 pub mod store;
@@ -44,17 +50,8 @@ use sqlx::PgPool;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+pub use market::MarketHours;
 pub use state::Sim;
-
-/// Which hours the simulated market keeps.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum MarketHours {
-    /// Always open: orders fill whenever the demo is used.
-    #[default]
-    AlwaysOpen,
-    /// The NYSE schedule.
-    Nyse,
-}
 
 /// How to run the simulator. [`Default`] gives the demo set-up.
 #[derive(Debug, Clone)]
@@ -287,6 +284,14 @@ pub fn router(sim: Sim) -> Router {
     let v1 = Router::new()
         .route("/investors", get(investors::list).post(investors::create))
         .nest("/investors/{investor_id}", investor)
+        .route("/assets", get(assets::list))
+        .route("/assets/search", get(assets::search))
+        .route("/assets/batch", get(assets::batch))
+        .route("/assets/{symbol}", get(assets::get))
+        .route("/assets/{symbol}/bars", get(assets::bars))
+        .route("/market-data/assets/{symbol}", get(assets::get))
+        .route("/market-data/assets/{symbol}/quote", get(assets::quote))
+        .route("/market-data/assets/{symbol}/bars", get(assets::bars))
         .route("/documents", get(documents::list).post(documents::upload))
         .route("/documents/{document_id}", get(documents::get))
         .route("/webhooks", get(webhooks::list).post(webhooks::create))

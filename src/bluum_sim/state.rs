@@ -20,6 +20,7 @@ use super::api::{fail, ApiResult};
 use super::documents::Document;
 use super::funding::{FundingSource, UsedToken};
 use super::investors::Investor;
+use super::market::Market;
 use super::store::{self, Record, Row};
 use super::trading::{Order, Position};
 use super::transfers::{Deposit, Withdrawal};
@@ -138,6 +139,8 @@ pub struct Sim(pub Arc<Inner>);
 
 pub struct Inner {
     pub pool: PgPool,
+    /// The simulated market (catalogue, prices, calendar); pure.
+    pub market: Market,
     pub options: SimOptions,
     pub webhook_secret: SecretString,
     pub world: Mutex<World>,
@@ -173,6 +176,7 @@ impl Sim {
             .map_err(SimError::Http)?;
         Ok(Self(Arc::new(Inner {
             pool,
+            market: Market::new(options.seed, options.market_hours),
             webhook_secret,
             world: Mutex::new(world),
             limiter: RateLimiter::keyed(Quota::per_second(rps)),

@@ -1,0 +1,1 @@
+//! Order engine (placeholder while being written).
