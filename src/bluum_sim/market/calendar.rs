@@ -175,6 +175,23 @@ impl MarketCalendar {
         self.sessions_from(new_york_date(at)).find(|s| s.close > at)
     }
 
+    /// The first extended-hours start (pre-market open) strictly after `at` (`None` in
+    /// always-open mode).
+    pub fn next_extended_open(&self, at: OffsetDateTime) -> Option<OffsetDateTime> {
+        if self.hours == MarketHours::AlwaysOpen {
+            return None;
+        }
+        self.sessions_from(new_york_date(at))
+            .map(|s| s.pre_open)
+            .find(|pre_open| *pre_open > at)
+    }
+
+    /// The session whose extended hours are in progress at `at`, or else the next one.
+    pub fn current_or_next_extended_session(&self, at: OffsetDateTime) -> Option<Session> {
+        self.sessions_from(new_york_date(at))
+            .find(|s| s.post_close > at)
+    }
+
     /// The latest session that has opened by `at` (today's once it opened, else the
     /// previous trading day's).
     pub fn latest_session(&self, at: OffsetDateTime) -> Option<Session> {
