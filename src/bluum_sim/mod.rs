@@ -235,6 +235,7 @@ pub async fn tick(sim: &Sim) {
     documents::advance(&mut world, now);
     let step = sim.options.transfer_step.as_millis() as i64;
     transfers::advance(&mut world, now, step);
+    trading::advance(&mut world, &sim.market, time::OffsetDateTime::now_utc());
     if let Err(err) = sim.commit(&mut world).await {
         tracing::error!(error = %err, "simulator tick could not be saved");
     }
@@ -259,6 +260,12 @@ pub fn router(sim: Sim) -> Router {
             "/funding-sources/{funding_source_id}",
             get(funding::get).delete(funding::disconnect),
         )
+        .route("/orders", get(trading::list).post(trading::place))
+        .route("/orders/{order_id}", get(trading::get))
+        .route("/orders/{order_id}/cancel", post(trading::cancel))
+        .route("/order-estimates", post(trading::estimate))
+        .route("/positions", get(trading::positions))
+        .route("/positions/{position_id}", get(trading::position))
         .route(
             "/deposits",
             get(transfers::list_deposits).post(transfers::create_deposit),

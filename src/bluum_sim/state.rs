@@ -42,6 +42,8 @@ pub struct World {
     pub orders: BTreeMap<String, Order>,
     pub positions: BTreeMap<String, Position>,
     pub webhooks: BTreeMap<String, Webhook>,
+    /// A copy of the simulated market, for valuations inside the lock.
+    pub market: Market,
     dirty: Vec<Row>,
     events: Vec<webhooks::Event>,
 }
@@ -164,7 +166,10 @@ impl Sim {
         webhook_secret: SecretString,
         shutdown: watch::Receiver<bool>,
     ) -> Result<Self, SimError> {
-        let mut world = World::default();
+        let mut world = World {
+            market: Market::new(options.seed, options.market_hours),
+            ..World::default()
+        };
         for (kind, body) in store::load_all(&pool).await? {
             world.load_row(&kind, body);
         }

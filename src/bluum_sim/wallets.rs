@@ -161,11 +161,14 @@ pub struct Movement<'a> {
     pub reference: &'a str,
 }
 
-fn record(
+/// Writes the transaction of one movement of `amount` that took the balance from `before`
+/// to `after`. Returns its id.
+pub fn record(
     world: &mut World,
     wallet: &Wallet,
     amount: Decimal,
     before: Decimal,
+    after: Decimal,
     movement: Movement<'_>,
 ) -> String {
     let now = api::now_iso();
@@ -181,7 +184,7 @@ fn record(
         description: movement.description,
         reference_id: movement.reference.to_owned(),
         balance_before: money(before),
-        balance_after: money(wallet.available_balance + wallet.reserved_balance),
+        balance_after: money(after),
         completed_at: Some(now),
         failed_at: None,
         failure_reason: None,
@@ -201,7 +204,8 @@ pub fn credit(
     let mut wallet = wallet_mut(world, investor_id)?;
     let before = wallet.available_balance + wallet.reserved_balance;
     wallet.available_balance += amount;
-    record(world, &wallet, amount, before, movement);
+    let after = wallet.available_balance + wallet.reserved_balance;
+    record(world, &wallet, amount, before, after, movement);
     world.put(wallet);
     Ok(())
 }
@@ -229,13 +233,6 @@ pub fn hold(
     });
     world.put(wallet);
     Ok(())
-}
-
-/// The amount currently held for `reference` (zero when none).
-pub fn held(world: &World, investor_id: &str, reference: &str) -> Decimal {
-    wallet_of(world, investor_id)
-        .and_then(|w| w.sim.holds.iter().find(|h| h.reference == reference))
-        .map_or(Decimal::ZERO, |h| h.amount)
 }
 
 fn take_hold(wallet: &mut Wallet, reference: &str) -> Decimal {
@@ -275,35 +272,8 @@ pub fn capture(
     let before = wallet.available_balance + wallet.reserved_balance;
     let held = take_hold(&mut wallet, reference);
     wallet.available_balance += held - spend;
-    record(world, &wallet, spend, before, movement);
-    world.put(wallet);
-    Ok(())
-}
-
-/// Reduces the hold for `reference` by `amount` without touching the rest (a partial fill).
-pub fn capture_part(
-    world: &mut World,
-    investor_id: &str,
-    reference: &str,
-    spend: Decimal,
-    movement: Movement<'_>,
-) -> ApiResult<()> {
-    let mut wallet = wallet_mut(world, investor_id)?;
-    let before = wallet.available_balance + wallet.reserved_balance;
-    if let Some(hold) = wallet
-        .sim
-        .holds
-        .iter_mut()
-        .find(|h| h.reference == reference)
-    {
-        let from_hold = spend.min(hold.amount);
-        hold.amount -= from_hold;
-        wallet.reserved_balance -= from_hold;
-        wallet.available_balance -= spend - from_hold;
-    } else {
-        wallet.available_balance -= spend;
-    }
-    record(world, &wallet, spend, before, movement);
+    let after = wallet.available_balance + wallet.reserved_balance;
+    record(world, &wallet, spend, before, after, movement);
     world.put(wallet);
     Ok(())
 }
