@@ -296,3 +296,68 @@ async fn a_resting_limit_holds_cash_until_cancelled(pool: PgPool) {
     assert!(dec(&estimate.body["total_estimated_value"]) > rust_decimal::Decimal::from(1000));
     assert!(!estimate.body["errors"].as_array().unwrap().is_empty());
 }
+
+#[sqlx::test]
+async fn order_events_reach_a_wildcard_webhook(pool: PgPool) {
+    use std::sync::{Arc, Mutex};
+
+    let sim = start(pool).await;
+    let received: Arc<Mutex<Vec<Value>>> = Arc::default();
+    let app = axum::Router::new()
+        .route(
+            "/hook",
+            axum::routing::post(
+                |axum::extract::State(seen): axum::extract::State<Arc<Mutex<Vec<Value>>>>,
+                 axum::Json(body): axum::Json<Value>| async move {
+                    seen.lock().unwrap().push(body);
+                    axum::http::StatusCode::NO_CONTENT
+                },
+            ),
+        )
+        .with_state(received.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+
+    let id = sim.active_investor("events@example.com").await;
+    sim.funded_manually(&id, "5000.00").await;
+    let hook = sim
+        .post(
+            "/webhooks",
+            json!({ "name": "orders", "url": url, "eventTypeNames": ["order.*"] }),
+        )
+        .await;
+    assert_eq!(hook.status, 201, "{}", hook.text);
+    let placed = sim
+        .post(
+            &format!("/investors/{id}/orders"),
+            json!({ "symbol": "MSFT", "side": "buy", "type": "market", "time_in_force": "day", "quantity": "1" }),
+        )
+        .await;
+    assert_eq!(placed.status, 201, "{}", placed.text);
+
+    let mut events = Vec::new();
+    for _ in 0..200 {
+        events = received.lock().unwrap().clone();
+        if events.len() >= 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let mut names: Vec<&str> = events
+        .iter()
+        .map(|e| e["event"].as_str().unwrap())
+        .collect();
+    names.sort_unstable();
+    // Only order events: the deposit and KYC events before did not match `order.*`.
+    assert_eq!(names, ["order.accepted", "order.filled"]);
+    let filled = events
+        .iter()
+        .find(|e| e["event"] == "order.filled")
+        .unwrap();
+    assert_eq!(filled["data"]["id"], placed.body["id"]);
+    assert_eq!(filled["data"]["investor_id"], id.as_str());
+    assert_eq!(filled["data"]["symbol"], "MSFT");
+    assert_eq!(filled["data"]["status"], "filled");
+    assert_eq!(filled["data"]["filled_quantity"], "1");
+}

@@ -277,7 +277,7 @@ pub async fn bars(
         .market
         .bars(&asset.symbol, timeframe, start, end, 10_000)?;
     // Without an explicit start, the most recent bars are the useful ones.
-    if query.get("start").is_none() && bars.len() > limit {
+    if !query.contains_key("start") && bars.len() > limit {
         bars.drain(..bars.len() - limit);
     }
     bars.truncate(limit);
