@@ -123,11 +123,27 @@ async fn main() -> ExitCode {
                 handle.webhook_secret.expose_secret()
             );
             println!("Press Ctrl-C to stop.");
-            let _ = tokio::signal::ctrl_c().await;
+            stop_signal().await;
             handle.shutdown().await;
             ExitCode::SUCCESS
         }
     }
+}
+
+/// Ctrl-C or SIGTERM (what `docker stop` and `kill` send).
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
 }
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
 //! The Bluum sandbox simulator (server only): the same HTTP API as Bluum's sandbox (Gen C,
-//! `/v1`, see `docs`/the fact sheet), run in-process on loopback when no `BLUUM_API_KEY` is
+//! `/v1`, as recorded in the project's Bluum API fact sheet), run in-process on loopback when no `BLUUM_API_KEY` is
 //! set, or on its own (`bluum-sim serve`) so partners can test against it.
 //!
 //! [`start`] binds a port, loads the stored state from the `bluum_sim` schema, and spawns the
@@ -136,6 +136,8 @@ pub enum SimError {
 }
 
 /// A running simulator: where it is, the credentials to use, and how to stop it.
+/// Dropping the handle leaves the simulator running until the runtime ends; call
+/// [`SimHandle::shutdown`] to stop it.
 pub struct SimHandle {
     /// e.g. `http://127.0.0.1:40123/v1`
     pub base_url: String,
@@ -190,9 +192,7 @@ pub async fn start(pool: PgPool, options: SimOptions) -> Result<SimHandle, SimEr
         let mut stop = sim.shutdown.clone();
         tokio::spawn(async move {
             let served = axum::serve(listener, app.into_make_service())
-                .with_graceful_shutdown(async move {
-                    let _ = stop.wait_for(|stopped| *stopped).await;
-                })
+                .with_graceful_shutdown(async move { stopped(&mut stop).await })
                 .await;
             if let Err(err) = served {
                 tracing::error!(error = %err, "simulator server stopped");
@@ -213,6 +213,13 @@ pub async fn start(pool: PgPool, options: SimOptions) -> Result<SimHandle, SimEr
     })
 }
 
+/// Resolves once [`SimHandle::shutdown`] was called (never, if the handle was dropped).
+pub(crate) async fn stopped(signal: &mut watch::Receiver<bool>) {
+    if signal.wait_for(|stopped| *stopped).await.is_err() {
+        std::future::pending::<()>().await;
+    }
+}
+
 /// The background ticker: advances reviews, transfers and orders that are due.
 async fn run_ticker(sim: Sim) {
     let mut interval = tokio::time::interval(sim.options.tick());
@@ -221,7 +228,7 @@ async fn run_ticker(sim: Sim) {
     loop {
         tokio::select! {
             _ = interval.tick() => {}
-            _ = stop.wait_for(|stopped| *stopped) => return,
+            _ = stopped(&mut stop) => return,
         }
         tick(&sim).await;
     }
