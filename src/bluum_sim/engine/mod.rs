@@ -70,6 +70,7 @@
 //! - anything else is accepted as `pending` and starts working at the next regular open
 //!   (next pre-market open for `extended_hours`); queued market orders fill at the opening
 //!   price; queued `day` orders expire at that session's close.
+//!
 //! While working orders are outside trading hours they are not evaluated.
 //!
 //! **Cash and shares.** A buy reserves a hold in the wallet when placed: `notional`; or
