@@ -983,6 +983,79 @@ fn engine_state_round_trips_through_json() {
     assert_eq!(positions, acct.positions);
 }
 
+#[test]
+fn estimate_is_a_dry_run_with_the_same_rules() {
+    let m = always_open();
+    let acct = Account::with_cash("1000.00");
+    let q = m.quote("AAPL", FRIDAY_OPEN).expect("listed");
+    let e = estimate(
+        &m,
+        &acct.wallet,
+        &acct.positions,
+        &req("AAPL", Side::Buy, OrderType::Market, TimeInForce::Day).quantity("2"),
+        FRIDAY_OPEN,
+    )
+    .expect("estimated");
+    assert_eq!(e.estimated_price, q.ask_price);
+    assert_eq!(e.total_estimated_value, money(d("2") * q.ask_price));
+    assert!(e.errors.is_empty());
+    let too_much = estimate(
+        &m,
+        &acct.wallet,
+        &acct.positions,
+        &req("AAPL", Side::Buy, OrderType::Market, TimeInForce::Day).quantity("100"),
+        FRIDAY_OPEN,
+    )
+    .expect("estimated");
+    assert_eq!(too_much.errors.len(), 1);
+    assert!(too_much.errors[0].contains("insufficient funds"));
+    let notional = estimate(
+        &m,
+        &acct.wallet,
+        &acct.positions,
+        &req("AAPL", Side::Buy, OrderType::Market, TimeInForce::Day).notional("50"),
+        FRIDAY_OPEN,
+    )
+    .expect("estimated");
+    assert_eq!(
+        notional.estimated_quantity,
+        quantity_down(d("50") / q.ask_price)
+    );
+    let err = estimate(
+        &m,
+        &acct.wallet,
+        &acct.positions,
+        &req("AAPL", Side::Buy, OrderType::Stop, TimeInForce::Day)
+            .quantity("1")
+            .stop_price("1"),
+        FRIDAY_OPEN,
+    )
+    .expect_err("only market and limit");
+    assert_eq!(codes(&err), (ErrorCode::InvalidEnum, Some("type")));
+    assert_eq!(acct.wallet, Wallet::with_balance("USD", d("1000.00")));
+}
+
+#[test]
+fn equity_is_cash_plus_market_value() {
+    let m = always_open();
+    let mut acct = Account::with_cash("10000.00");
+    acct.place(
+        &m,
+        &req("SPY", Side::Buy, OrderType::Market, TimeInForce::Day).quantity("3"),
+        FRIDAY_OPEN,
+    )
+    .expect("bought");
+    let later = FRIDAY_OPEN + Duration::hours(2);
+    let price = m.price_at("SPY", later).expect("listed");
+    let values = valuations(&m, &acct.positions, later);
+    assert_eq!(values.len(), 1);
+    assert_eq!(values[0].1.market_value, money(d("3") * price));
+    assert_eq!(
+        equity(&m, &acct.wallet, &acct.positions, later),
+        acct.wallet.balance + money(d("3") * price)
+    );
+}
+
 // ---------------------------------------------------------------- properties
 
 #[derive(Clone, Debug)]
