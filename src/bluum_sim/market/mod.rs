@@ -24,7 +24,9 @@ pub mod calendar;
 pub mod catalog;
 pub mod prices;
 
-pub use calendar::{DayInfo, MarketCalendar, MarketHours, Session};
+pub use calendar::{
+    DayInfo, MarketCalendar, MarketHours, MarketStatus, Session, TradingSessionStatus,
+};
 pub use catalog::{Asset, AssetClass, AssetStatus, Catalog, Exchange};
 pub use prices::{Bar, PriceModel, Quote, Snapshot, Timeframe};
 
