@@ -306,6 +306,12 @@ pub fn router(sim: Sim) -> Router {
         .route("/market-data/assets/{symbol}", get(assets::get))
         .route("/market-data/assets/{symbol}/quote", get(assets::quote))
         .route("/market-data/assets/{symbol}/bars", get(assets::bars))
+        .route("/markets/{code}", get(assets::market))
+        .route("/market-data/markets/{code}", get(assets::market))
+        .route(
+            "/market-data/markets/{code}/status",
+            get(assets::market_status),
+        )
         .route("/documents", get(documents::list).post(documents::upload))
         .route("/documents/{document_id}", get(documents::get))
         .route("/webhooks", get(webhooks::list).post(webhooks::create))
