@@ -255,6 +255,11 @@ pub fn router(sim: Sim) -> Router {
     let investor = Router::new()
         .route("/", get(investors::get))
         .route("/compliance", get(investors::compliance))
+        .route(
+            "/trusted-contact",
+            axum::routing::put(investors::trusted_contact),
+        )
+        .route("/close", post(investors::close))
         .route("/wallets", get(wallets::list))
         .route("/transactions", get(wallets::transactions))
         .route(
@@ -313,7 +318,10 @@ pub fn router(sim: Sim) -> Router {
             get(assets::market_status),
         )
         .route("/documents", get(documents::list).post(documents::upload))
-        .route("/documents/{document_id}", get(documents::get))
+        .route(
+            "/documents/{document_id}",
+            get(documents::get).delete(documents::delete),
+        )
         .route("/webhooks", get(webhooks::list).post(webhooks::create))
         .route("/webhooks/event-types", get(webhooks::event_types))
         .route(
