@@ -51,8 +51,9 @@
 //! **Fill prices.** Buys execute at the ask, sells at the bid ([`crate::bluum_sim::market::prices`]).
 //! A marketable limit fills at the ask/bid, which is at least as good as the limit. Market
 //! orders (and triggered stops/trailing stops) fill completely at once. Limit orders (and
-//! triggered stop_limits) fill at most the displayed size (`ask_size`/`bid_size`) per second,
-//! so large limits go `partial` over several ticks. Triggers compare the last price:
+//! triggered stop_limits) fill at most the displayed size (`ask_size`/`bid_size`) per second
+//! and per order (orders do not compete for liquidity), so large limits go `partial` over
+//! several ticks. Triggers compare the last price:
 //! buy stops trigger when `price ≥ stop`, sell stops when `price ≤ stop`. Trailing stops
 //! track the high-water mark (sell) or low-water mark (buy) from activation and set
 //! `stop_price = mark ∓ trail` (`trail_price`, or `mark × trail_percent / 100`), rounded
