@@ -25,34 +25,41 @@
 //! use rust_decimal::Decimal;
 //! use time::macros::datetime;
 //!
+//! # fn main() -> Result<(), bluum_invest::bluum_sim::error::SimApiError> {
 //! let market = Market::new(42, MarketHours::AlwaysOpen);
 //! let mut wallet = Wallet::with_balance("USD", Decimal::from(10_000));
 //! let mut positions = Positions::default();
 //! let now = datetime!(2026-11-20 15:00 UTC);
 //!
 //! let buy = OrderRequest::new("AAPL", Side::Buy, OrderType::Market, TimeInForce::Day).quantity("2");
-//! let placed = engine::place(&market, &mut wallet, &mut positions, &buy, "ord_1", now).unwrap();
+//! let placed = engine::place(&market, &mut wallet, &mut positions, &buy, "ord_1", now)?;
 //! assert_eq!(placed.order.status, OrderStatus::Filled);
-//! assert_eq!(positions.get("AAPL").unwrap().quantity, Decimal::from(2));
+//! assert_eq!(positions.available_quantity("AAPL"), Decimal::from(2));
 //!
 //! // A far-away limit rests, holds cash, and releases it on cancel.
 //! let limit = OrderRequest::new("AAPL", Side::Buy, OrderType::Limit, TimeInForce::Gtc)
 //!     .quantity("1")
 //!     .limit_price("1.00");
-//! let mut order = engine::place(&market, &mut wallet, &mut positions, &limit, "ord_2", now).unwrap().order;
-//! assert_eq!(order.status, OrderStatus::Open);
+//! let mut orders = vec![engine::place(&market, &mut wallet, &mut positions, &limit, "ord_2", now)?.order];
+//! assert_eq!(orders[0].status, OrderStatus::Open);
 //! assert_eq!(wallet.reserved_balance, Decimal::new(100, 2));
-//! engine::tick(&market, &mut wallet, &mut positions, std::slice::from_mut(&mut order), now);
-//! engine::cancel(&mut wallet, &mut positions, &mut order, now).unwrap();
+//!
+//! // The simulator's ticker: evaluate every working order at the current time.
+//! let events = engine::tick(&market, &mut wallet, &mut positions, &mut orders, now);
+//! assert!(events.is_empty()); // the limit is far below the market
+//! engine::cancel(&mut wallet, &mut positions, &mut orders[0], now)?;
 //! assert_eq!(wallet.reserved_balance, Decimal::ZERO);
+//! # Ok(())
+//! # }
 //! ```
 //!
 //! # Rules
 //! **Fill prices.** Buys execute at the ask, sells at the bid ([`crate::bluum_sim::market::prices`]).
 //! A marketable limit fills at the ask/bid, which is at least as good as the limit. Market
 //! orders (and triggered stops/trailing stops) fill completely at once. Limit orders (and
-//! triggered stop_limits) fill at most the displayed size (`ask_size`/`bid_size`) per second,
-//! so large limits go `partial` over several ticks. Triggers compare the last price:
+//! triggered stop_limits) fill at most the displayed size (`ask_size`/`bid_size`) per second
+//! and per order (orders do not compete for liquidity), so large limits go `partial` over
+//! several ticks. Triggers compare the last price:
 //! buy stops trigger when `price ≥ stop`, sell stops when `price ≤ stop`. Trailing stops
 //! track the high-water mark (sell) or low-water mark (buy) from activation and set
 //! `stop_price = mark ∓ trail` (`trail_price`, or `mark × trail_percent / 100`), rounded
