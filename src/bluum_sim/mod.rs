@@ -18,7 +18,18 @@
 //!
 //! Simulator-only behaviour (documented where it lives): the KYC rule on last names
 //! ([`investors`]), the admin routes `POST /v1/simulator/deposits/{id}/complete|fail`
-//! ([`transfers`]), and the webhook signature scheme ([`crate::bluum::signature`]).
+//! ([`transfers`]), a missing `Idempotency-Key` on transfers being a `400`
+//! ([`transfers`]), the webhook signature scheme ([`crate::bluum::signature`]) and the
+//! top-level event `id` ([`webhooks`]).
+//!
+//! Not simulated (the fact sheet documents them, the simulator answers `404 BLUM-404-002`):
+//! compliance `submit`/`restart`/`workflows/{id}`; `PATCH …/funding-sources/{id}`;
+//! `GET /banks`; deposit methods `international_wire` and `card` and
+//! `…/deposits/{id}/wire-details`; `GET /assets/chart`; market-data snapshots, quote
+//! history, `/markets/{code}/sessions` and `/calendar`; cash management and wealth add-ons;
+//! bonds. Also not modelled: NGN/KES wallets (USD only), investor-scoped API keys,
+//! `PRODUCT_NOT_ENABLED` gating, document rejection, the nightly sandbox reset, and the
+//! Gen A/B response shapes (the simulator speaks Gen C only).
 
 pub mod api;
 pub mod assets;
