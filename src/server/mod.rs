@@ -8,6 +8,7 @@ pub mod health;
 pub mod security;
 pub mod state;
 pub mod telemetry;
+pub mod webhooks;
 
 use std::process::ExitCode;
 
@@ -90,6 +91,7 @@ pub fn build_router(state: AppState, session_store: PostgresStore) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/webhooks/bluum", axum::routing::post(webhooks::receive))
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
