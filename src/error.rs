@@ -67,7 +67,7 @@ impl AppError {
             Self::Validation { .. } => 422,
             Self::InsufficientFunds(_) | Self::MarketClosed(_) | Self::Conflict(_) => 409,
             Self::RateLimited | Self::TooManyAttempts { .. } => 429,
-            Self::Upstream { .. } => 502,
+            Self::Upstream { .. } | Self::Network => 502,
             Self::Internal { .. } => 500,
         }
     }
