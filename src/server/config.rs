@@ -9,6 +9,8 @@ use std::net::SocketAddr;
 
 use secrecy::{ExposeSecret, SecretString};
 
+use crate::bluum_sim::MarketHours;
+
 /// Where the app runs. `APP_ENV=production` turns on the production checks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Environment {
@@ -20,12 +22,18 @@ pub enum Environment {
 #[derive(Debug, Clone)]
 pub enum BluumMode {
     /// No `BLUUM_API_KEY`: the built-in sandbox simulator, started in-process on loopback.
-    Simulator,
+    Simulator {
+        /// `BLUUM_SIM_MARKET_HOURS`: `always` (the demo default) or `nyse`.
+        market_hours: MarketHours,
+    },
     /// Real Bluum (sandbox or production), with the key pair from the environment.
     Remote {
         base_url: String,
         api_key: String,
         api_secret: SecretString,
+        /// `BLUUM_RATE_LIMIT`: requests per second for this key pair (Bluum allows 10 in the
+        /// sandbox and 25 in production; the default follows the base URL).
+        requests_per_second: u32,
     },
 }
 
@@ -75,6 +83,8 @@ impl ConfigError {
 pub const DEFAULT_DATABASE_URL: &str = "postgres://postgres@127.0.0.1:5432/bluum_invest";
 /// Bluum's sandbox, used when keys are given without `BLUUM_BASE_URL`.
 pub const BLUUM_SANDBOX_URL: &str = "https://sandbox.api.bluumfinance.com/v1";
+/// Bluum's production API.
+pub const BLUUM_PRODUCTION_URL: &str = "https://api.bluumfinance.com/v1";
 const DEFAULT_SITE_ADDR: &str = "127.0.0.1:3000";
 
 impl Config {
@@ -173,7 +183,19 @@ impl Config {
         }
 
         let bluum = match (get("BLUUM_API_KEY"), get("BLUUM_API_SECRET")) {
-            (None, None) => BluumMode::Simulator,
+            (None, None) => BluumMode::Simulator {
+                market_hours: match get("BLUUM_SIM_MARKET_HOURS").as_deref() {
+                    None | Some("always") => MarketHours::AlwaysOpen,
+                    Some("nyse") => MarketHours::Nyse,
+                    Some(other) => {
+                        return Err(ConfigError::new(
+                            "BLUUM_SIM_MARKET_HOURS",
+                            format!("is {other:?}"),
+                            "set it to \"always\" (open around the clock) or \"nyse\" (the NYSE calendar)",
+                        ))
+                    }
+                },
+            },
             (Some(_), None) => {
                 return Err(ConfigError::new(
                     "BLUUM_API_SECRET",
@@ -207,10 +229,22 @@ impl Config {
                         "use https://api.bluumfinance.com/v1",
                     ));
                 }
+                let default_rate = if base_url == BLUUM_PRODUCTION_URL { 25 } else { 10 };
+                let requests_per_second = match get("BLUUM_RATE_LIMIT") {
+                    None => default_rate,
+                    Some(raw) => raw.parse::<u32>().ok().filter(|n| *n > 0).ok_or_else(|| {
+                        ConfigError::new(
+                            "BLUUM_RATE_LIMIT",
+                            format!("is {raw:?}, not a positive whole number"),
+                            "set it to your key pair's requests per second (10 in Bluum's sandbox, 25 in production)",
+                        )
+                    })?,
+                };
                 BluumMode::Remote {
                     base_url,
                     api_key,
                     api_secret: SecretString::from(api_secret),
+                    requests_per_second,
                 }
             }
         };
@@ -335,7 +369,12 @@ mod tests {
         let c = config(&[]).unwrap();
         assert_eq!(c.environment, Environment::Development);
         assert_eq!(c.database_url.expose_secret(), DEFAULT_DATABASE_URL);
-        assert!(matches!(c.bluum, BluumMode::Simulator));
+        assert!(matches!(
+            c.bluum,
+            BluumMode::Simulator {
+                market_hours: MarketHours::AlwaysOpen
+            }
+        ));
         assert_eq!(c.site_addr.to_string(), "127.0.0.1:3000");
         assert_eq!(c.public_url, "http://127.0.0.1:3000");
         assert!(!c.secure_cookies());
@@ -351,8 +390,41 @@ mod tests {
                 assert_eq!(base_url, BLUUM_SANDBOX_URL);
                 assert_eq!(api_key, "k");
             }
-            BluumMode::Simulator => panic!("expected remote"),
+            BluumMode::Simulator { .. } => panic!("expected remote"),
         }
+    }
+
+    #[test]
+    fn production_keys_get_production_rate_limit_unless_told() {
+        let rate = |vars: &[(&str, &str)]| match config(vars).unwrap().bluum {
+            BluumMode::Remote {
+                requests_per_second,
+                ..
+            } => requests_per_second,
+            BluumMode::Simulator { .. } => panic!("expected remote"),
+        };
+        let keys = [("BLUUM_API_KEY", "k"), ("BLUUM_API_SECRET", "s")];
+        let mut prod = keys.to_vec();
+        prod.push(("BLUUM_BASE_URL", BLUUM_PRODUCTION_URL));
+        assert_eq!(rate(&prod), 25);
+        prod.push(("BLUUM_RATE_LIMIT", "5"));
+        assert_eq!(rate(&prod), 5);
+        let mut bad = keys.to_vec();
+        bad.push(("BLUUM_RATE_LIMIT", "0"));
+        assert_eq!(config(&bad).unwrap_err().var, "BLUUM_RATE_LIMIT");
+    }
+
+    #[test]
+    fn simulator_market_hours_are_configurable() {
+        let c = config(&[("BLUUM_SIM_MARKET_HOURS", "nyse")]).unwrap();
+        assert!(matches!(
+            c.bluum,
+            BluumMode::Simulator {
+                market_hours: MarketHours::Nyse
+            }
+        ));
+        let err = config(&[("BLUUM_SIM_MARKET_HOURS", "weekends")]).unwrap_err();
+        assert_eq!(err.var, "BLUUM_SIM_MARKET_HOURS");
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod health;
 pub mod security;
 pub mod state;
 pub mod telemetry;
+pub mod upstream;
 pub mod webhooks;
 
 use std::process::ExitCode;
@@ -25,6 +26,7 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::PostgresStore;
 
 use crate::app::{shell, App};
+use crate::bluum_sim;
 pub use config::Config;
 pub use state::AppState;
 
@@ -48,8 +50,35 @@ pub enum StartError {
         #[source]
         source: std::io::Error,
     },
+    #[error(transparent)]
+    Upstream(#[from] upstream::UpstreamError),
     #[error("server error: {0}")]
     Serve(#[source] std::io::Error),
+}
+
+/// Everything the router needs, ready to serve.
+pub struct Prepared {
+    pub state: AppState,
+    pub session_store: PostgresStore,
+    /// The in-process Bluum simulator, when it is the one answering (no `BLUUM_API_KEY`).
+    pub simulator: Option<bluum_sim::SimHandle>,
+}
+
+/// Connects to Bluum (or starts the simulator) and prepares the session store. Shared by
+/// [`run`] and the integration tests, so both assemble the app the same way.
+pub async fn prepare(
+    mut config: Config,
+    pool: sqlx::PgPool,
+    leptos_options: LeptosOptions,
+    tuning: upstream::SimulatorTuning,
+) -> Result<Prepared, StartError> {
+    let session_store = prepare_sessions(&pool).await?;
+    let upstream = upstream::connect(&mut config, &pool, tuning).await?;
+    Ok(Prepared {
+        state: AppState::new(config, pool, leptos_options, upstream.client),
+        session_store,
+        simulator: upstream.simulator,
+    })
 }
 
 /// Leptos settings: cargo-leptos passes them as `LEPTOS_*` variables; outside cargo-leptos
@@ -156,17 +185,16 @@ async fn start() -> Result<(), StartError> {
     let config = config?;
 
     let pool = db::connect_and_migrate(&config.database_url).await?;
-    let store = prepare_sessions(&pool).await?;
+    let leptos_options = leptos_options(&config);
+    let addr = config.site_addr;
+    let prepared = prepare(config, pool, leptos_options, Default::default()).await?;
     tokio::spawn(
-        store
+        prepared
+            .session_store
             .clone()
             .continuously_delete_expired(tokio::time::Duration::from_secs(3600)),
     );
-
-    let leptos_options = leptos_options(&config);
-    let addr = config.site_addr;
-    let state = AppState::new(config, pool, leptos_options);
-    let app = build_router(state, store);
+    let app = build_router(prepared.state, prepared.session_store);
 
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -179,7 +207,11 @@ async fn start() -> Result<(), StartError> {
     )
     .with_graceful_shutdown(shutdown_signal())
     .await
-    .map_err(StartError::Serve)
+    .map_err(StartError::Serve)?;
+    if let Some(simulator) = prepared.simulator {
+        simulator.shutdown().await;
+    }
+    Ok(())
 }
 
 /// Resolves on Ctrl-C or SIGTERM (what `docker stop` sends).

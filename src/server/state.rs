@@ -8,6 +8,7 @@ use sqlx::PgPool;
 
 use super::auth::email::EmailSender;
 use super::config::Config;
+use crate::bluum::client::BluumClient;
 
 /// Shared, cheap to clone. Given to axum handlers as state and to Leptos pages and server
 /// functions as context (`expect_context::<AppState>()`).
@@ -18,10 +19,17 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// Outgoing email: SMTP when configured, else the development outbox.
     pub email: EmailSender,
+    /// The Bluum API (or the built-in simulator), on behalf of the signed-in user's investor.
+    pub bluum: BluumClient,
 }
 
 impl AppState {
-    pub fn new(config: Config, pool: PgPool, leptos_options: LeptosOptions) -> Self {
+    pub fn new(
+        config: Config,
+        pool: PgPool,
+        leptos_options: LeptosOptions,
+        bluum: BluumClient,
+    ) -> Self {
         // Config::from_lookup has already checked SMTP_URL and EMAIL_FROM parse.
         let email = EmailSender::from_config(&config, &pool)
             .expect("email settings are validated when the config is read");
@@ -30,6 +38,7 @@ impl AppState {
             pool,
             leptos_options,
             email,
+            bluum,
         }
     }
 }

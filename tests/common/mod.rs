@@ -9,7 +9,10 @@ pub mod accounts;
 
 use std::net::SocketAddr;
 
-use bluum_invest::server::{self, AppState, Config};
+use std::time::Duration;
+
+use bluum_invest::server::upstream::SimulatorTuning;
+use bluum_invest::server::{self, Config};
 use leptos::config::LeptosOptions;
 use sqlx::PgPool;
 
@@ -68,9 +71,15 @@ pub async fn spawn_app_with(pool: PgPool, vars: &[(&str, &str)]) -> TestApp {
         .site_root("target/site")
         .site_addr(addr)
         .build();
-    let store = server::prepare_sessions(&pool).await.unwrap();
-    let state = AppState::new(config, pool, options);
-    let router = server::build_router(state, store);
+    // The app's own Bluum simulator, with short review and settlement delays.
+    let tuning = SimulatorTuning {
+        kyc_review: Duration::from_millis(200),
+        transfer_step: Duration::from_millis(100),
+    };
+    let prepared = server::prepare(config, pool, options, tuning)
+        .await
+        .expect("app starts");
+    let router = server::build_router(prepared.state, prepared.session_store);
     tokio::spawn(async move {
         axum::serve(
             listener,

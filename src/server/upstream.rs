@@ -1,0 +1,123 @@
+//! Connecting to Bluum at start-up: Bluum itself when a key pair is configured, else the
+//! built-in sandbox simulator started in this process on loopback. Either way the app gets a
+//! [`BluumClient`] that speaks real HTTP: one code path for demo, sandbox and production.
+
+use std::time::Duration;
+
+use sqlx::PgPool;
+
+use super::config::{BluumMode, Config};
+use crate::bluum::client::{BluumClient, BluumClientConfig, ClientBuildError};
+use crate::bluum::models::webhooks::CreateWebhookRequest;
+use crate::bluum_sim::{self, SimError, SimHandle, SimOptions};
+
+/// The path of our webhook receiver (see `server::webhooks`).
+pub const WEBHOOK_PATH: &str = "/webhooks/bluum";
+/// Every event family the app listens to.
+const WEBHOOK_EVENTS: &[&str] = &["account.*", "order.*", "transfer.*", "document.*", "kyc.*"];
+
+/// Why Bluum could not be set up.
+#[derive(Debug, thiserror::Error)]
+pub enum UpstreamError {
+    #[error("the built-in Bluum simulator did not start: {0}")]
+    Simulator(#[from] SimError),
+    #[error("the Bluum client could not be built: {0}. Fix: check BLUUM_BASE_URL, BLUUM_API_KEY and BLUUM_API_SECRET")]
+    Client(#[from] ClientBuildError),
+}
+
+/// The connection to Bluum, and the simulator when it is the one answering.
+pub struct Upstream {
+    pub client: BluumClient,
+    pub simulator: Option<SimHandle>,
+}
+
+/// Options of the in-process simulator. Tests shorten its delays.
+#[derive(Debug, Clone)]
+pub struct SimulatorTuning {
+    pub kyc_review: Duration,
+    pub transfer_step: Duration,
+}
+
+impl Default for SimulatorTuning {
+    fn default() -> Self {
+        let demo = SimOptions::default();
+        Self {
+            kyc_review: demo.kyc_review,
+            transfer_step: demo.transfer_step,
+        }
+    }
+}
+
+/// Builds the client for `config.bluum`. In simulator mode this starts the simulator (its
+/// state lives in the `bluum_sim` schema of `pool`, so it survives restarts), fills in
+/// `config.webhook_secret` with the simulator's signing secret when none is set, and
+/// registers our webhook receiver with it.
+pub async fn connect(
+    config: &mut Config,
+    pool: &PgPool,
+    tuning: SimulatorTuning,
+) -> Result<Upstream, UpstreamError> {
+    match config.bluum.clone() {
+        BluumMode::Remote {
+            base_url,
+            api_key,
+            api_secret,
+            requests_per_second,
+        } => {
+            tracing::info!(%base_url, "using Bluum at the configured address");
+            let mut client_config = BluumClientConfig::new(base_url, api_key, api_secret);
+            client_config.requests_per_second = requests_per_second;
+            Ok(Upstream {
+                client: BluumClient::new(client_config)?,
+                simulator: None,
+            })
+        }
+        BluumMode::Simulator { market_hours } => {
+            let options = SimOptions {
+                market_hours,
+                kyc_review: tuning.kyc_review,
+                transfer_step: tuning.transfer_step,
+                ..SimOptions::default()
+            };
+            let sim = bluum_sim::start(pool.clone(), options).await?;
+            tracing::info!(base_url = %sim.base_url, "no BLUUM_API_KEY: using the built-in Bluum sandbox simulator");
+            if config.webhook_secret.is_none() {
+                config.webhook_secret = Some(sim.webhook_secret.clone());
+            }
+            let client = BluumClient::new(BluumClientConfig::new(
+                sim.base_url.clone(),
+                sim.api_key.clone(),
+                sim.api_secret.clone(),
+            ))?;
+            register_webhook(&client, &format!("{}{WEBHOOK_PATH}", config.public_url)).await;
+            Ok(Upstream {
+                client,
+                simulator: Some(sim),
+            })
+        }
+    }
+}
+
+/// Registers `url` for every event family unless it is registered already (the simulator
+/// keeps registrations across restarts). A failure is logged, not fatal: the app works
+/// without webhooks, it only learns of changes when it asks.
+async fn register_webhook(client: &BluumClient, url: &str) {
+    match client.list_webhooks().await {
+        Ok(list) if list.data.iter().any(|w| w.url == url) => return,
+        Ok(_) => {}
+        Err(err) => {
+            tracing::warn!(error = %err, "could not list Bluum webhooks; not registering ours");
+            return;
+        }
+    }
+    let request = CreateWebhookRequest {
+        name: "Bluum Invest".to_owned(),
+        url: url.to_owned(),
+        event_type_names: WEBHOOK_EVENTS.iter().map(|e| (*e).to_owned()).collect(),
+        description: Some("Order, transfer, account and KYC events for the app".to_owned()),
+    };
+    match client.register_webhook(&request).await {
+        Ok(_) => tracing::info!(%url, "registered our webhook receiver with Bluum"),
+        Err(err) => tracing::warn!(error = %err, %url, "could not register our webhook receiver"),
+    }
+}
