@@ -104,6 +104,9 @@ async fn resources_have_prefixed_ids_and_the_envelope(pool: PgPool) {
     sim.get("/no/such/endpoint")
         .await
         .assert_error(404, "BLUM-404-002", None);
+    sim.delete("/investors")
+        .await
+        .assert_error(404, "BLUM-404-002", None);
 }
 
 #[sqlx::test]
@@ -414,7 +417,7 @@ async fn documents_upload_list_and_unblock_kyc(pool: PgPool) {
 
 #[sqlx::test]
 async fn idempotency_replays_and_detects_conflicts(pool: PgPool) {
-    let sim = start(pool).await;
+    let sim = start(pool.clone()).await;
     let body = investor_body("idem@example.com", "Key");
     let first = sim
         .post_with_key("/investors", "inv-key-1", body.clone())
@@ -443,6 +446,21 @@ async fn idempotency_replays_and_detects_conflicts(pool: PgPool) {
     dup.assert_error(409, "BLUM-409-001", Some("email"));
     let dup_again = sim.post_with_key("/investors", "inv-key-2", body).await;
     assert_eq!(dup_again.text, dup.text);
+
+    // Keys expire after 24 hours: then the same key processes a new body.
+    sqlx::query("UPDATE bluum_sim.idempotency_keys SET created_at = now() - interval '25 hours'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let later = sim
+        .post_with_key(
+            "/investors",
+            "inv-key-1",
+            investor_body("later@example.com", "Key"),
+        )
+        .await;
+    assert_eq!(later.status, 201, "{}", later.text);
+    assert_ne!(later.body["id"], first.body["id"]);
 }
 
 #[sqlx::test]

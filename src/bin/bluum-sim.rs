@@ -5,6 +5,9 @@
 //! bluum-sim reset                                    wipe the simulator's data
 //! ```
 //!
+//! `reset` empties the `bluum_sim` schema; stop any running simulator (or the app, which
+//! embeds one) first, since a running one keeps its state in memory and writes it back.
+//!
 //! State lives in the `bluum_sim` schema of `DATABASE_URL` (default: the app's local
 //! database). The key pair is `BLUUM_SIM_API_KEY` / `BLUUM_SIM_API_SECRET`, or the demo pair.
 

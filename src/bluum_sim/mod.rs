@@ -351,6 +351,7 @@ pub fn router(sim: Sim) -> Router {
     Router::new()
         .nest("/v1", v1)
         .fallback(|| async { api::fail::no_endpoint() })
+        .method_not_allowed_fallback(|| async { api::fail::no_endpoint() })
         .layer(DefaultBodyLimit::max(middleware::MAX_BODY_BYTES))
         .layer(from_fn_with_state(sim.clone(), middleware::idempotency))
         .layer(from_fn_with_state(sim.clone(), middleware::rate_limit))
