@@ -444,7 +444,7 @@ impl PriceModel {
                 }
                 None => break,
             };
-            let key = (timeframe as u64) << 56 ^ bucket as u64;
+            let key = ((timeframe as u64) << 56) ^ bucket as u64;
             out.push(self.bar_over(asset, window.0, window.1, key, b_start));
             bucket += len;
         }
