@@ -488,6 +488,48 @@ fn large_limit_orders_fill_partially_once_per_second() {
     assert_eq!(acct.held("PFE"), qty);
 }
 
+#[test]
+fn a_fill_costing_more_than_hold_and_cash_fails_and_releases_the_hold() {
+    // A buy stop just above the market, funded with exactly its hold; evaluated again only
+    // when the price has run more than the 5% buffer past the stop (sparse ticks).
+    let m = always_open();
+    let price = m.price_at("TSLA", FRIDAY_OPEN).expect("listed");
+    let stop = money(price * d("1.001"));
+    let (late, _) = first_time(&m, "TSLA", FRIDAY_OPEN, 3_600, 24 * 60, |q| {
+        q.ask_price > stop * d("1.06")
+    })
+    .expect("the walk rises 6% within 60 days");
+    let hold =
+        money_up(stop.max(m.quote("TSLA", FRIDAY_OPEN).expect("listed").ask_price) * d("1.05"));
+    let mut acct = Account {
+        wallet: Wallet::with_balance("USD", hold),
+        positions: Positions::default(),
+    };
+    let mut o = acct
+        .place(
+            &m,
+            &req("TSLA", Side::Buy, OrderType::Stop, TimeInForce::Gtc)
+                .quantity("1")
+                .stop_price(&stop.to_string()),
+            FRIDAY_OPEN,
+        )
+        .expect("placed")
+        .order;
+    assert_eq!((o.status, o.hold_amount), (OrderStatus::Open, hold));
+    assert_eq!(acct.wallet.available_balance, Decimal::ZERO);
+    let events = acct.eval(&m, &mut o, late);
+    let kinds: Vec<_> = events.iter().map(|e| e.kind).collect();
+    assert_eq!(kinds, [OrderEventKind::Triggered, OrderEventKind::Failed]);
+    assert_eq!(events[1].kind.webhook_event(), Some("order.rejected"));
+    assert_eq!(o.status, OrderStatus::Failed);
+    assert_eq!(
+        o.failure_reason.as_deref(),
+        Some("insufficient funds at execution")
+    );
+    assert_eq!(acct.wallet, Wallet::with_balance("USD", hold));
+    assert_eq!(acct.held("TSLA"), Decimal::ZERO);
+}
+
 // ---------------------------------------------------------------- time in force
 
 #[test]
@@ -1272,7 +1314,7 @@ fn run_ops(seed: u64, hours: MarketHours, ops: &[Op]) -> Result<(), TestCaseErro
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(64))]
+    #![proptest_config(ProptestConfig::with_cases(128))]
 
     #[test]
     fn wallet_and_position_invariants_hold_always_open(seed in any::<u64>(), ops in proptest::collection::vec(op(), 1..60)) {

@@ -374,7 +374,8 @@ impl Default for Catalog {
 }
 
 impl Catalog {
-    /// The built-in catalogue (75 assets, including one inactive, untradable listing).
+    /// The built-in catalogue: 76 assets (54 stocks, 22 ETFs), one of them an inactive,
+    /// untradable listing (TWTR).
     pub fn standard() -> Self {
         let mut assets: Vec<Asset> = SEEDS.iter().map(asset_from_seed).collect();
         assets.push(Asset {

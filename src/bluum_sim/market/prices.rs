@@ -315,7 +315,8 @@ impl PriceModel {
             .or_else(|| self.calendar.current_or_next_session(at));
         let (daily_bar, daily_bar_date, prev) = match latest {
             Some(session) => {
-                let end = at.min(session.close);
+                // Up to and including the current second, so the bar closes at the quote.
+                let end = (at + Duration::SECOND).min(session.close);
                 let bar = self.bar_over(
                     asset,
                     session.open,
@@ -443,7 +444,7 @@ impl PriceModel {
                 }
                 None => break,
             };
-            let key = (timeframe as u64) << 56 ^ bucket as u64;
+            let key = ((timeframe as u64) << 56) ^ bucket as u64;
             out.push(self.bar_over(asset, window.0, window.1, key, b_start));
             bucket += len;
         }
@@ -695,6 +696,7 @@ mod tests {
             m.raw_price(&asset, datetime!(2026-11-27 17:59:59 UTC))
         );
         assert_eq!(snap.change, snap.quote.price - snap.previous_close);
+        assert_eq!(snap.daily_bar.close, snap.quote.price);
         let expected = (snap.change * Decimal::ONE_HUNDRED / snap.previous_close)
             .round_dp_with_strategy(2, RoundingStrategy::MidpointNearestEven);
         assert_eq!(snap.change_percent, expected);
