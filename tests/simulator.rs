@@ -1081,8 +1081,17 @@ async fn the_app_stores_a_signed_event_once(pool: PgPool) {
         .unwrap();
     assert_eq!(unsigned.status(), 401);
 
-    // Without a configured secret nothing is accepted.
-    let bare = common::spawn_app(pool.clone()).await;
+    // Against real Bluum without BLUUM_WEBHOOK_SECRET nothing is accepted. (In simulator
+    // mode the app always has the simulator's secret.)
+    let bare = common::spawn_app_with(
+        pool.clone(),
+        &[
+            ("BLUUM_API_KEY", "k"),
+            ("BLUUM_API_SECRET", "s"),
+            ("BLUUM_BASE_URL", "http://127.0.0.1:9/v1"),
+        ],
+    )
+    .await;
     let refused = bare
         .client
         .post(bare.url("/webhooks/bluum"))

@@ -42,6 +42,16 @@ pub fn init(json: bool) {
     let _ = result;
 }
 
+/// For tests: warnings and errors only, through libtest's capture (shown for failing tests).
+/// `RUST_LOG` overrides the filter. Safe to call more than once.
+pub fn init_for_tests() {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn"));
+    let _ = tracing_subscriber::registry()
+        .with(filter)
+        .with(fmt::layer().compact().with_test_writer())
+        .try_init();
+}
+
 /// The request id of the request being handled, kept as a request extension.
 #[derive(Clone, Debug)]
 pub struct RequestId(pub String);

@@ -11,6 +11,8 @@ use std::net::SocketAddr;
 
 use std::time::Duration;
 
+use bluum_invest::bluum::client::BluumClient;
+use bluum_invest::bluum_sim::SimHandle;
 use bluum_invest::server::upstream::SimulatorTuning;
 use bluum_invest::server::{self, Config};
 use leptos::config::LeptosOptions;
@@ -19,6 +21,10 @@ use sqlx::PgPool;
 pub struct TestApp {
     pub addr: SocketAddr,
     pub client: reqwest::Client,
+    /// The app's own Bluum client (pointing at its in-process simulator by default).
+    pub bluum: BluumClient,
+    /// The app's in-process simulator (`None` when the test configured real Bluum keys).
+    pub simulator: Option<SimHandle>,
 }
 
 impl TestApp {
@@ -53,7 +59,7 @@ pub async fn spawn_app(pool: PgPool) -> TestApp {
 
 /// Like [`spawn_app`], with extra configuration variables.
 pub async fn spawn_app_with(pool: PgPool, vars: &[(&str, &str)]) -> TestApp {
-    server::telemetry::init(false);
+    server::telemetry::init_for_tests();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let site_addr = addr.to_string();
@@ -79,6 +85,7 @@ pub async fn spawn_app_with(pool: PgPool, vars: &[(&str, &str)]) -> TestApp {
     let prepared = server::prepare(config, pool, options, tuning)
         .await
         .expect("app starts");
+    let bluum = prepared.state.bluum.clone();
     let router = server::build_router(prepared.state, prepared.session_store);
     tokio::spawn(async move {
         axum::serve(
@@ -90,6 +97,8 @@ pub async fn spawn_app_with(pool: PgPool, vars: &[(&str, &str)]) -> TestApp {
     });
     TestApp {
         addr,
+        bluum,
+        simulator: prepared.simulator,
         // Like a browser on one of the app's pages: state-changing requests carry our Origin.
         client: reqwest::Client::builder()
             .default_headers(origin_header(addr))

@@ -35,7 +35,7 @@ pub async fn start(pool: PgPool) -> TestSim {
 }
 
 pub async fn start_with(pool: PgPool, options: SimOptions) -> TestSim {
-    bluum_invest::server::telemetry::init(false);
+    bluum_invest::server::telemetry::init_for_tests();
     let handle = bluum_sim::start(pool.clone(), options)
         .await
         .expect("simulator starts");
