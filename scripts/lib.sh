@@ -11,7 +11,7 @@ CARGO_LEPTOS_VERSION=0.3.11
 TOOLS_TOOLCHAIN=1.99.1
 PG_PRIVATE_PORT=${PG_PRIVATE_PORT:-5433}
 
-export PATH="$HOME/.cargo/bin:$PATH"
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 # Keep cargo-leptos from asking GitHub for newer tool versions.
 export LEPTOS_TAILWIND_VERSION=v4.3.5 LEPTOS_WASM_OPT_VERSION=version_132
