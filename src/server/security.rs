@@ -102,10 +102,31 @@ pub async fn security_headers(
 }
 
 /// Whether `origin` (an `Origin` value, or the scheme://host:port part of a `Referer`) is ours.
+/// When the app is served on this machine (`PUBLIC_URL` on a loopback host, as in development
+/// and demos), `localhost`, `127.0.0.1` and `[::1]` on the same scheme and port count as one
+/// origin, so a person who types either address can use the app.
 fn same_origin(candidate: &str, public_url: &str) -> bool {
-    candidate
-        .trim_end_matches('/')
-        .eq_ignore_ascii_case(public_url)
+    let candidate = candidate.trim_end_matches('/');
+    if candidate.eq_ignore_ascii_case(public_url) {
+        return true;
+    }
+    match (loopback_parts(candidate), loopback_parts(public_url)) {
+        (Some(ours), Some(theirs)) => ours == theirs,
+        _ => false,
+    }
+}
+
+/// `(scheme, port)` of an origin whose host is a loopback name, else `None`.
+fn loopback_parts(origin: &str) -> Option<(String, String)> {
+    let (scheme, authority) = origin.split_once("://")?;
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((host, port)) if !port.contains(']') => (host, port),
+        _ => (authority, if scheme == "https" { "443" } else { "80" }),
+    };
+    let loopback = ["localhost", "127.0.0.1", "[::1]"]
+        .iter()
+        .any(|h| host.eq_ignore_ascii_case(h));
+    loopback.then(|| (scheme.to_ascii_lowercase(), port.to_owned()))
 }
 
 /// The scheme://host[:port] part of a URL.
@@ -245,6 +266,15 @@ mod tests {
         assert!(!same_origin("https://evil.example.com", ours));
         assert!(!same_origin("http://invest.example.com", ours));
         assert!(!same_origin("https://invest.example.com:8443", ours));
+
+        // On this machine, the loopback names are one origin (same scheme and port only).
+        let local = "http://127.0.0.1:3000";
+        assert!(same_origin("http://localhost:3000", local));
+        assert!(same_origin("http://[::1]:3000", local));
+        assert!(!same_origin("http://localhost:3001", local));
+        assert!(!same_origin("https://localhost:3000", local));
+        assert!(!same_origin("http://localhost.evil.com:3000", local));
+        assert!(!same_origin("http://localhost:3000", ours));
         assert_eq!(
             origin_of("https://invest.example.com/account?x=1"),
             Some("https://invest.example.com")
