@@ -521,13 +521,32 @@ async fn two_factor_enrolment_sign_in_recovery_and_turning_it_off(pool: PgPool) 
     let (status, setup) = call_json(&app, &client, "account/two_factor/start", &[]).await;
     assert_eq!(status, 200, "{setup}");
     let secret = setup["secret"].as_str().unwrap().to_owned();
+    let uri = setup["uri"].as_str().unwrap();
     assert!(
-        setup["uri"]
-            .as_str()
-            .unwrap()
-            .starts_with("otpauth://totp/Bluum%20Invest:jane%40example.com?"),
+        uri.starts_with("otpauth://totp/Bluum%20Invest:jane%40example.com?"),
         "{setup}"
     );
+    assert!(uri.contains(&format!("secret={secret}")), "{setup}");
+    // The QR code is the crate's rendering of exactly this link, as inline SVG.
+    let qr_svg = setup["qr_svg"].as_str().unwrap();
+    assert!(qr_svg.starts_with("<svg "), "{qr_svg}");
+    assert_eq!(qr_svg, totp::qr_svg(uri).unwrap());
+    // The account page, rendered on the server, shows the pending set-up with its QR code
+    // (a reload, or the form posted without JavaScript, keeps it).
+    let html = client
+        .get(app.url("/account"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains(r#"aria-label="QR code for your authenticator app""#),
+        "{html}"
+    );
+    assert!(html.contains(qr_svg), "the page inlines the same QR code");
+    assert!(html.contains(&secret), "the key stays as the fallback");
 
     let (status, body) = call_json(
         &app,

@@ -143,6 +143,9 @@ test("turn on two-factor sign-in and sign in with a code", async ({ page }) => {
   await signUp(page, email);
 
   await page.getByRole("button", { name: "Set up two-factor sign-in" }).click();
+  const qr = page.getByRole("img", { name: "QR code for your authenticator app" });
+  await expect(qr).toBeVisible();
+  await expect(qr.locator("svg")).toBeVisible();
   const secret = (await page.locator("#totp-secret").textContent())!.trim();
   expect(secret).toMatch(/^[A-Z2-7]+=*$/);
   await page.getByLabel("Code from the app").fill(totp(secret, Date.now() / 1000));

@@ -15,6 +15,9 @@ pub struct Profile {
     pub recovery_codes_left: i64,
     /// Whether the user has opened an investing account (the id itself stays on the server).
     pub has_investor: bool,
+    /// A two-factor set-up started in this session and not yet confirmed, so the page shows it
+    /// again after a reload (or a form post without JavaScript).
+    pub pending_two_factor: Option<TwoFactorSetup>,
 }
 
 /// What an authenticator app needs to start producing codes.
@@ -24,6 +27,8 @@ pub struct TwoFactorSetup {
     pub secret: String,
     /// `otpauth://` link, which phone authenticator apps open directly.
     pub uri: String,
+    /// The link as a QR code: SVG markup made on the server from `uri` alone.
+    pub qr_svg: String,
 }
 
 #[cfg(feature = "ssr")]
@@ -40,6 +45,17 @@ mod imp {
     use crate::server::security::client_ip;
 
     const ENROLMENT_KEY: &str = "auth.totp_enrolment";
+
+    /// What the page shows to enrol `secret` for the account `email`.
+    fn setup_for(secret: String, email: &str) -> Result<TwoFactorSetup, AppError> {
+        let uri = totp::provisioning_uri(&secret, email)?;
+        let qr_svg = totp::qr_svg(&uri)?;
+        Ok(TwoFactorSetup {
+            secret,
+            uri,
+            qr_svg,
+        })
+    }
 
     /// Checks the current password (and the two-factor code when it is on) before a sensitive
     /// change. Failures count towards the sign-in throttle.
@@ -95,12 +111,26 @@ mod imp {
         let has_investor = investor_link::investor_id_of(&state.pool, user.id)
             .await?
             .is_some();
+        let pending_two_factor = if user.two_factor_enabled() {
+            None
+        } else {
+            let session = session::request_session().await?;
+            match session
+                .get::<String>(ENROLMENT_KEY)
+                .await
+                .map_err(AuthError::from)?
+            {
+                Some(secret) => Some(setup_for(secret, &user.email)?),
+                None => None,
+            }
+        };
         Ok(Profile {
             two_factor_enabled: user.two_factor_enabled(),
             name: user.name,
             email: user.email,
             recovery_codes_left,
             has_investor,
+            pending_two_factor,
         })
     }
 
@@ -183,15 +213,14 @@ mod imp {
                 "Two-factor sign-in is already on.".into(),
             )));
         }
-        let secret = totp::new_secret();
-        let uri = totp::provisioning_uri(&secret, &user.email)?;
+        let setup = setup_for(totp::new_secret(), &user.email)?;
         // Kept in the session until a code proves the app has it.
         let session = session::request_session().await?;
         session
-            .insert(ENROLMENT_KEY, &secret)
+            .insert(ENROLMENT_KEY, &setup.secret)
             .await
             .map_err(AuthError::from)?;
-        Ok(TwoFactorSetup { secret, uri })
+        Ok(setup)
     }
 
     pub async fn confirm_two_factor(setup_code: String) -> Result<Vec<String>, AppError> {
@@ -281,7 +310,8 @@ pub async fn change_password(
     imp::change_password(current_password, new_password, code).await
 }
 
-/// Starts two-factor enrolment: a new secret for the authenticator app.
+/// Starts two-factor enrolment: a new secret for the authenticator app, as a key, a link and
+/// a QR code.
 #[server(endpoint = "account/two_factor/start")]
 pub async fn start_two_factor() -> Result<TwoFactorSetup, AppError> {
     imp::start_two_factor().await

@@ -122,7 +122,16 @@ fn TwoFactorCard(
     disable: ServerAction<DisableTwoFactor>,
 ) -> impl IntoView {
     let recovery_codes = move || confirm.value().get().and_then(Result::ok);
-    let setup = move || start.value().get().and_then(Result::ok);
+    // A set-up started earlier in this session (reload, or a form post without JavaScript)
+    // shows again until a newer one replaces it.
+    let pending = profile.pending_two_factor.clone();
+    let setup = move || {
+        start
+            .value()
+            .get()
+            .and_then(Result::ok)
+            .or_else(|| pending.clone())
+    };
     let enabled = profile.two_factor_enabled;
     view! {
         <section class="card space-y-4">
@@ -163,7 +172,18 @@ fn TwoFactorCard(
                         Some(s) => view! {
                             <ol class="list-decimal space-y-2 pl-5 text-sm">
                                 <li>
-                                    "On your phone, " <a href=s.uri.clone()>"open this link in your authenticator app"</a>
+                                    "Scan this QR code with your authenticator app."
+                                    // Markup made on the server from the otpauth link; black on a
+                                    // white box so it scans in dark mode too.
+                                    <div
+                                        role="img"
+                                        aria-label="QR code for your authenticator app"
+                                        class="mt-2 flex w-fit rounded-md bg-white p-2"
+                                        inner_html=s.qr_svg.clone()
+                                    ></div>
+                                </li>
+                                <li>
+                                    "Or, on your phone, " <a href=s.uri.clone()>"open this link in your authenticator app"</a>
                                     ", or add an account by hand with this key:"
                                     <code id="totp-secret" class="mt-1 block break-all font-mono text-base">{s.secret.clone()}</code>
                                 </li>

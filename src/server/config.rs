@@ -529,4 +529,53 @@ mod tests {
         let c = config(&[("BLUUM_API_KEY", "k"), ("BLUUM_API_SECRET", "very-secret")]).unwrap();
         assert!(!format!("{c:?}").contains("very-secret"));
     }
+
+    /// `.env.example` with every setting uncommented, as `(name, value)` pairs.
+    fn env_example() -> Vec<(String, String)> {
+        let uncommented: String = include_str!("../../.env.example")
+            .lines()
+            .map(|line| match line.strip_prefix("# ") {
+                Some(rest)
+                    if rest.starts_with(|c: char| c.is_ascii_uppercase()) && rest.contains('=') =>
+                {
+                    rest
+                }
+                _ => line,
+            })
+            .map(|line| format!("{line}\n"))
+            .collect();
+        dotenvy::from_read_iter(uncommented.as_bytes())
+            .collect::<Result<_, _>>()
+            .expect(".env.example parses once uncommented")
+    }
+
+    #[test]
+    fn env_example_lists_every_setting_and_works_uncommented() {
+        let example = env_example();
+        let listed: Vec<&str> = example.iter().map(|(name, _)| name.as_str()).collect();
+        // Record every name the config asks for, with and without a Bluum key pair (each mode
+        // reads settings the other ignores).
+        let asked = std::sync::Mutex::new(Vec::<String>::new());
+        for keys in [false, true] {
+            Config::from_lookup(|name| {
+                asked.lock().unwrap().push(name.to_owned());
+                keys.then(|| "k".to_owned())
+                    .filter(|_| name.starts_with("BLUUM_API_"))
+            })
+            .unwrap();
+        }
+        let mut asked = asked.into_inner().unwrap();
+        asked.push("RUST_LOG".into()); // read by `telemetry`
+        for name in &asked {
+            assert!(
+                listed.contains(&name.as_str()),
+                "{name} is missing from .env.example"
+            );
+        }
+        // The example's values are valid as they stand.
+        let map: HashMap<String, String> = example.into_iter().collect();
+        let c = Config::from_lookup(|name| map.get(name).cloned()).unwrap();
+        assert_eq!(c.email_from, "Bluum Invest <no-reply@localhost>");
+        assert!(!c.trust_proxy);
+    }
 }

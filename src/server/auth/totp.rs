@@ -4,7 +4,12 @@
 //! A code is accepted for the current step and one step either side (clock drift), and never
 //! twice: the last accepted step is kept in the user row. Recovery codes are stored as SHA-256
 //! hashes; they have 60 bits of entropy, so a fast hash is enough.
+//!
+//! Enrolment shows the `otpauth://` URI as a QR code, rendered here as SVG markup so the page
+//! needs no script or image request for it.
 
+use qrcode::render::svg;
+use qrcode::{EcLevel, QrCode};
 use rand::Rng;
 use sha2::{Digest, Sha256};
 use sqlx::PgConnection;
@@ -49,6 +54,25 @@ fn totp(secret_b32: &str, account: &str) -> Result<TOTP, AuthError> {
 /// The `otpauth://` URI an authenticator app imports (as a QR code or a link).
 pub fn provisioning_uri(secret_b32: &str, account: &str) -> Result<String, AuthError> {
     Ok(totp(secret_b32, account)?.get_url())
+}
+
+/// The `otpauth://` URI as a QR code: SVG markup to inline in the page (black on white, with
+/// the quiet zone, so it scans whatever the page theme).
+pub fn qr_svg(uri: &str) -> Result<String, AuthError> {
+    // Level M survives a little glare or a scratched screen and keeps the code small.
+    let code = QrCode::with_error_correction_level(uri.as_bytes(), EcLevel::M)
+        .map_err(|e| AuthError::Totp(format!("QR code: {e}")))?;
+    let markup = code
+        .render::<svg::Color<'_>>()
+        .min_dimensions(192, 192)
+        .dark_color(svg::Color("#000000"))
+        .light_color(svg::Color("#ffffff"))
+        .build();
+    // The XML prolog belongs to standalone files, not to markup inside an HTML page.
+    match markup.find("<svg") {
+        Some(start) => Ok(markup[start..].to_owned()),
+        None => Err(AuthError::Totp("QR code: no SVG produced".into())),
+    }
 }
 
 /// The code for `secret_b32` at `unix_time` (tests and the enrolment check use it).
@@ -241,6 +265,22 @@ mod tests {
         assert!(provisioning_uri(&secret, "a@b.co")
             .unwrap()
             .starts_with("otpauth://totp/"));
+    }
+
+    #[test]
+    fn qr_code_is_inline_svg_that_depends_on_the_uri() {
+        let secret = new_secret();
+        let uri = provisioning_uri(&secret, "a@b.co").unwrap();
+        let svg = qr_svg(&uri).unwrap();
+        assert!(
+            svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""),
+            "{svg}"
+        );
+        assert!(svg.ends_with("</svg>"));
+        assert!(!svg.contains("<?xml"));
+        assert_eq!(svg, qr_svg(&uri).unwrap(), "rendering is deterministic");
+        let other = provisioning_uri(&new_secret(), "a@b.co").unwrap();
+        assert_ne!(svg, qr_svg(&other).unwrap());
     }
 
     #[test]
