@@ -6,6 +6,7 @@ pub mod db;
 pub mod health;
 pub mod state;
 pub mod telemetry;
+pub mod webhooks;
 
 use std::process::ExitCode;
 
@@ -86,6 +87,7 @@ pub fn build_router(state: AppState, session_store: PostgresStore) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/webhooks/bluum", axum::routing::post(webhooks::receive))
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
