@@ -361,3 +361,51 @@ async fn order_events_reach_a_wildcard_webhook(pool: PgPool) {
     assert_eq!(filled["data"]["status"], "filled");
     assert_eq!(filled["data"]["filled_quantity"], "1");
 }
+
+#[sqlx::test]
+async fn markets_report_their_hours_and_nyse_mode_refuses_closed_market_orders(pool: PgPool) {
+    let sim = start_with(
+        pool,
+        bluum_invest::bluum_sim::SimOptions {
+            market_hours: bluum_invest::bluum_sim::MarketHours::Nyse,
+            ..sim_support::fast_options()
+        },
+    )
+    .await;
+    let market = sim.get("/markets/XNYS").await;
+    assert_eq!(market.status, 200, "{}", market.text);
+    assert_eq!(market.body["object"], "market");
+    assert_eq!(market.body["code"], "XNYS");
+    assert_eq!(market.body["timezone"], "America/New_York");
+    sim.get("/markets/XLON")
+        .await
+        .assert_error(404, "BLUM-404-001", None);
+    let status = sim.get("/market-data/markets/nyse/status").await;
+    assert_eq!(status.body["object"], "market_status");
+    let open = status.body["is_open"].as_bool().unwrap();
+    assert!(status.body["next_open"].is_string());
+
+    let id = sim.active_investor("nyse@example.com").await;
+    sim.funded_manually(&id, "5000.00").await;
+    let reply = sim
+        .post(
+            &format!("/investors/{id}/orders"),
+            json!({ "symbol": "AAPL", "side": "buy", "type": "market", "time_in_force": "day", "quantity": "1" }),
+        )
+        .await;
+    // Whether the real NYSE is open right now decides the answer; both are checked.
+    if open {
+        assert_eq!(reply.status, 201, "{}", reply.text);
+    } else {
+        reply.assert_error(422, "BLUM-422-002", None);
+        // A gtc order is queued for the next open instead.
+        let queued = sim
+            .post(
+                &format!("/investors/{id}/orders"),
+                json!({ "symbol": "AAPL", "side": "buy", "type": "market", "time_in_force": "gtc", "quantity": "1" }),
+            )
+            .await;
+        assert_eq!(queued.status, 201, "{}", queued.text);
+        assert_eq!(queued.body["status"], "pending");
+    }
+}

@@ -104,6 +104,9 @@ async fn resources_have_prefixed_ids_and_the_envelope(pool: PgPool) {
     sim.get("/no/such/endpoint")
         .await
         .assert_error(404, "BLUM-404-002", None);
+    sim.delete("/investors")
+        .await
+        .assert_error(404, "BLUM-404-002", None);
 }
 
 #[sqlx::test]
@@ -414,7 +417,7 @@ async fn documents_upload_list_and_unblock_kyc(pool: PgPool) {
 
 #[sqlx::test]
 async fn idempotency_replays_and_detects_conflicts(pool: PgPool) {
-    let sim = start(pool).await;
+    let sim = start(pool.clone()).await;
     let body = investor_body("idem@example.com", "Key");
     let first = sim
         .post_with_key("/investors", "inv-key-1", body.clone())
@@ -443,6 +446,21 @@ async fn idempotency_replays_and_detects_conflicts(pool: PgPool) {
     dup.assert_error(409, "BLUM-409-001", Some("email"));
     let dup_again = sim.post_with_key("/investors", "inv-key-2", body).await;
     assert_eq!(dup_again.text, dup.text);
+
+    // Keys expire after 24 hours: then the same key processes a new body.
+    sqlx::query("UPDATE bluum_sim.idempotency_keys SET created_at = now() - interval '25 hours'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let later = sim
+        .post_with_key(
+            "/investors",
+            "inv-key-1",
+            investor_body("later@example.com", "Key"),
+        )
+        .await;
+    assert_eq!(later.status, 201, "{}", later.text);
+    assert_ne!(later.body["id"], first.body["id"]);
 }
 
 #[sqlx::test]
@@ -1074,4 +1092,88 @@ async fn the_app_stores_a_signed_event_once(pool: PgPool) {
         .await
         .unwrap();
     assert_eq!(refused.status(), 503);
+}
+
+#[sqlx::test]
+async fn trusted_contact_and_closing_an_account(pool: PgPool) {
+    let sim = start(pool).await;
+    let id = sim.active_investor("close@example.com").await;
+
+    let contact = json!({ "first_name": "Charles", "last_name": "Babbage", "email": "cb@example.com", "phone": "+442071234567" });
+    let reply = sim
+        .send(
+            sim.request(
+                reqwest::Method::PUT,
+                &format!("/investors/{id}/trusted-contact"),
+            )
+            .json(&contact),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    assert_eq!(reply.body["object"], "trusted_contact");
+    assert_eq!(reply.body["investor_id"], id.as_str());
+    assert_eq!(reply.body["phone"], "+442071234567");
+    let investor = sim.get(&format!("/investors/{id}")).await;
+    assert_eq!(investor.body["trusted_contact"]["last_name"], "Babbage");
+    let mut bad = contact.clone();
+    bad["phone"] = json!("020 7123 4567");
+    sim.send(
+        sim.request(
+            reqwest::Method::PUT,
+            &format!("/investors/{id}/trusted-contact"),
+        )
+        .json(&bad),
+    )
+    .await
+    .assert_error(400, "BLUM-400-003", Some("phone"));
+
+    // Money in the wallet: closing is a state conflict.
+    sim.funded_manually(&id, "10.00").await;
+    sim.post(
+        &format!("/investors/{id}/close"),
+        json!({ "reason": "moving" }),
+    )
+    .await
+    .assert_error(409, "BLUM-409-003", None);
+
+    let empty = sim.active_investor("empty@example.com").await;
+    let closed = sim
+        .post(
+            &format!("/investors/{empty}/close"),
+            json!({ "reason": "moving" }),
+        )
+        .await;
+    assert_eq!(closed.status, 200, "{}", closed.text);
+    assert_eq!(closed.body["status"], "closed");
+    sim.post(&format!("/investors/{empty}/close"), json!({}))
+        .await
+        .assert_error(409, "BLUM-409-003", None);
+}
+
+#[sqlx::test]
+async fn a_document_can_be_deleted(pool: PgPool) {
+    let sim = start(pool).await;
+    let id = sim.active_investor("del@example.com").await;
+    let reply = sim
+        .send(
+            sim.request(reqwest::Method::POST, "/documents")
+                .multipart(upload_form(
+                    &id,
+                    b"\x89PNG\r\n\x1a\nrest".to_vec(),
+                    "OTHER",
+                    "x.png",
+                )),
+        )
+        .await;
+    assert_eq!(reply.status, 201, "{}", reply.text);
+    assert_eq!(reply.body["mime_type"], "image/png");
+    let doc = reply.body["document_id"].as_str().unwrap();
+    let deleted = sim.delete(&format!("/documents/{doc}")).await;
+    assert_eq!(deleted.status, 204);
+    sim.get(&format!("/documents/{doc}"))
+        .await
+        .assert_error(404, "BLUM-404-001", None);
+    sim.delete(&format!("/documents/{doc}"))
+        .await
+        .assert_error(404, "BLUM-404-001", None);
 }

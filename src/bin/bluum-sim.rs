@@ -5,6 +5,9 @@
 //! bluum-sim reset                                    wipe the simulator's data
 //! ```
 //!
+//! `reset` empties the `bluum_sim` schema; stop any running simulator (or the app, which
+//! embeds one) first, since a running one keeps its state in memory and writes it back.
+//!
 //! State lives in the `bluum_sim` schema of `DATABASE_URL` (default: the app's local
 //! database). The key pair is `BLUUM_SIM_API_KEY` / `BLUUM_SIM_API_SECRET`, or the demo pair.
 
@@ -123,11 +126,27 @@ async fn main() -> ExitCode {
                 handle.webhook_secret.expose_secret()
             );
             println!("Press Ctrl-C to stop.");
-            let _ = tokio::signal::ctrl_c().await;
+            stop_signal().await;
             handle.shutdown().await;
             ExitCode::SUCCESS
         }
     }
+}
+
+/// Ctrl-C or SIGTERM (what `docker stop` and `kill` send).
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
 }
 
 #[cfg(test)]

@@ -1,7 +1,8 @@
 //! Assets and market data over HTTP (fact sheet §2.10, §2.11), backed by the pure
 //! [`super::market`]: `GET /assets`, `GET /assets/search`, `GET /assets/batch?symbols=`,
 //! `GET /assets/{symbol}`, `GET /assets/{symbol}/bars`, `GET /market-data/assets/{symbol}`,
-//! `GET /market-data/assets/{symbol}/quote`, `GET /market-data/assets/{symbol}/bars`.
+//! `GET /market-data/assets/{symbol}/quote`, `GET /market-data/assets/{symbol}/bars`,
+//! `GET /markets/{code}` (and `/market-data/markets/{code}`), `GET /market-data/markets/{code}/status`.
 //!
 //! As on Bluum, quote figures are JSON numbers (not decimal strings) and the asset carries
 //! the camelCase quote fields `price`, `change`, `changePercent`, `previousClose`,
@@ -308,4 +309,85 @@ pub async fn bars(
             "data_quality": { "provider": "simulator", "limitations": ["Simulated prices, not market data"] },
         }),
     ))
+}
+
+/// The US market codes the simulator answers for (MIC or common code).
+fn market_code(code: &str) -> ApiResult<&'static str> {
+    match code.to_ascii_uppercase().as_str() {
+        "XNYS" | "NYSE" => Ok("XNYS"),
+        "XNAS" | "NASDAQ" => Ok("XNAS"),
+        "ARCX" | "ARCA" => Ok("ARCX"),
+        _ => Err(fail::not_found("Market")),
+    }
+}
+
+fn market_name(mic: &str) -> &'static str {
+    match mic {
+        "XNAS" => "NASDAQ",
+        "ARCX" => "NYSE Arca",
+        _ => "New York Stock Exchange",
+    }
+}
+
+fn status_body(sim: &Sim, now: OffsetDateTime) -> Value {
+    let status = sim.market.calendar().status(now);
+    let session = status.today.session.as_ref();
+    json!({
+        "is_open": status.is_open,
+        "trading_session_status": status.trading_session_status,
+        "today": {
+            "date": status.today.date.to_string(),
+            "pre_open": session.map(|s| api::iso(s.pre_open)),
+            "regular_open": session.map(|s| api::iso(s.open)),
+            "regular_close": session.map(|s| api::iso(s.close)),
+            "post_close": session.map(|s| api::iso(s.post_close)),
+            "is_holiday": status.today.holiday_name.is_some(),
+            "holiday_name": status.today.holiday_name,
+            "is_early_close": status.today.is_early_close,
+            "early_close_at": session.filter(|s| s.is_early_close).map(|s| api::iso(s.close)),
+        },
+        "active_halts": [],
+        "next_open": status.next_open.map(api::iso),
+        "next_close": status.next_close.map(api::iso),
+    })
+}
+
+/// `GET /markets/{code}` and `GET /market-data/markets/{code}` (US codes only).
+pub async fn market(State(sim): State<Sim>, Path(code): Path<String>) -> ApiResult<Response> {
+    let mic = market_code(&code)?;
+    let status = status_body(&sim, OffsetDateTime::now_utc());
+    Ok(respond(
+        StatusCode::OK,
+        json!({
+            "object": "market",
+            "livemode": false,
+            "code": mic,
+            "name": market_name(mic),
+            "country": "US",
+            "currency": "USD",
+            "timezone": "America/New_York",
+            "status": "active",
+            "common_code": if mic == "XNAS" { "NASDAQ" } else { "NYSE" },
+            "trading_hours": { "open": "09:30", "close": "16:00" },
+            "extended_hours_supported": true,
+            "current_status": {
+                "is_open": status["is_open"],
+                "next_open": status["next_open"],
+                "next_close": status["next_close"],
+            },
+        }),
+    ))
+}
+
+/// `GET /market-data/markets/{code}/status`
+pub async fn market_status(
+    State(sim): State<Sim>,
+    Path(code): Path<String>,
+) -> ApiResult<Response> {
+    let mic = market_code(&code)?;
+    let mut body = status_body(&sim, OffsetDateTime::now_utc());
+    body["object"] = json!("market_status");
+    body["code"] = json!(mic);
+    body["timezone"] = json!("America/New_York");
+    Ok(respond(StatusCode::OK, body))
 }

@@ -1,5 +1,6 @@
 //! Documents, the flat Gen C resource (fact sheet §2.3):
-//! `POST /documents` (multipart), `GET /documents`, `GET /documents/{document_id}`.
+//! `POST /documents` (multipart), `GET /documents`, `GET /documents/{document_id}`,
+//! `DELETE /documents/{document_id}`.
 //!
 //! The upload's file part may be named `document` or `file`; PDF, JPEG and PNG are accepted
 //! (recognised by their first bytes, not by the name), up to 10 MB (`400 BLUM-400-008`
@@ -12,7 +13,7 @@ use std::collections::HashMap;
 
 use axum::extract::Path;
 use axum::extract::{Multipart, Query, State};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use http::StatusCode;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
@@ -290,6 +291,16 @@ pub async fn get(State(sim): State<Sim>, Path(id): Path<String>) -> ApiResult<Re
         .get(&id)
         .ok_or_else(|| fail::not_found("Document"))?;
     Ok(respond(StatusCode::OK, wire(document)))
+}
+
+/// `DELETE /documents/{document_id}` → `204`.
+pub async fn delete(State(sim): State<Sim>, Path(id): Path<String>) -> ApiResult<Response> {
+    let mut world = sim.lock().await;
+    world
+        .remove::<Document>(&id)
+        .ok_or_else(|| fail::not_found("Document"))?;
+    sim.commit(&mut world).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 /// Background step: accepts documents whose review is due.

@@ -1,5 +1,6 @@
 //! Investors and their KYC workflow (fact sheet §2.1, §2.2):
-//! `POST /investors`, `GET /investors`, `GET /investors/{id}`, `GET /investors/{id}/compliance`.
+//! `POST /investors`, `GET /investors`, `GET /investors/{id}`, `GET /investors/{id}/compliance`,
+//! `PUT /investors/{id}/trusted-contact`, `POST /investors/{id}/close`.
 //!
 //! Creation validates like Bluum does (missing field `BLUM-400-002`, bad date/phone/country
 //! `BLUM-400-003`, bad enum `BLUM-400-004`, each with `param`; duplicate e-mail
@@ -663,4 +664,90 @@ fn finish_transition(world: &mut World, investor: Investor) {
         _ => world.emit("kyc.verification.documents_required", kyc),
     }
     world.emit("account.updated", view);
+}
+
+/// `PUT /investors/{investor_id}/trusted-contact` — all four fields required, phone E.164.
+pub async fn trusted_contact(
+    State(sim): State<Sim>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> ApiResult<Response> {
+    let body = api::json_object(&body)?;
+    let f = Fields::new(&body);
+    let first_name = f.str("first_name")?;
+    let last_name = f.str("last_name")?;
+    let email = f.str("email")?;
+    if !api::is_email(email) {
+        return Err(fail::format("email", "email is not a valid e-mail address"));
+    }
+    let phone = f.str("phone")?;
+    if !api::is_e164(phone) {
+        return Err(fail::format(
+            "phone",
+            "phone must be in E.164 form, e.g. +14155550123",
+        ));
+    }
+    let contact =
+        json!({ "first_name": first_name, "last_name": last_name, "email": email, "phone": phone });
+    let mut world = sim.lock().await;
+    let mut investor = world.investor(&id)?.clone();
+    investor
+        .profile
+        .insert("trusted_contact".into(), contact.clone());
+    world.put(investor);
+    let view = view(&world, &world.investors[&id]);
+    world.emit("account.updated", view);
+    sim.commit(&mut world).await?;
+    let mut body = contact;
+    body["object"] = json!("trusted_contact");
+    body["livemode"] = json!(false);
+    body["investor_id"] = json!(id);
+    Ok(respond(StatusCode::OK, body))
+}
+
+/// `POST /investors/{investor_id}/close` — `{reason?}`. Refused with `409 BLUM-409-003` while
+/// the investor holds positions, has working orders or money in the wallet.
+pub async fn close(
+    State(sim): State<Sim>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> ApiResult<Response> {
+    let body = api::json_object(&body)?;
+    let reason = Fields::new(&body).opt_str("reason")?.map(str::to_owned);
+    let mut world = sim.lock().await;
+    let mut investor = world.investor(&id)?.clone();
+    if investor.status == "closed" {
+        return Err(fail::state("The investor is already closed"));
+    }
+    let holds_shares = world
+        .of_investor::<super::trading::Position>(&id)
+        .any(|book| book.book.by_symbol.values().any(|p| !p.quantity.is_zero()));
+    if holds_shares {
+        return Err(fail::state(
+            "Close all positions before closing the account",
+        ));
+    }
+    if world
+        .of_investor::<super::trading::Order>(&id)
+        .any(|o| !o.order.status.is_terminal())
+    {
+        return Err(fail::state(
+            "Cancel working orders before closing the account",
+        ));
+    }
+    if !wallets::figures(&world, &id).balance.is_zero() {
+        return Err(fail::state(
+            "Withdraw the wallet balance before closing the account",
+        ));
+    }
+    investor.status = "closed".into();
+    investor.sim.review_due_ms = None;
+    investor
+        .profile
+        .insert("closure_reason".into(), json!(reason));
+    world.put(investor);
+    let view = view(&world, &world.investors[&id]);
+    world.emit("account.updated", view.clone());
+    sim.commit(&mut world).await?;
+    Ok(respond(StatusCode::OK, view))
 }

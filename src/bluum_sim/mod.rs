@@ -1,5 +1,5 @@
 //! The Bluum sandbox simulator (server only): the same HTTP API as Bluum's sandbox (Gen C,
-//! `/v1`, see `docs`/the fact sheet), run in-process on loopback when no `BLUUM_API_KEY` is
+//! `/v1`, as recorded in the project's Bluum API fact sheet), run in-process on loopback when no `BLUUM_API_KEY` is
 //! set, or on its own (`bluum-sim serve`) so partners can test against it.
 //!
 //! [`start`] binds a port, loads the stored state from the `bluum_sim` schema, and spawns the
@@ -18,7 +18,18 @@
 //!
 //! Simulator-only behaviour (documented where it lives): the KYC rule on last names
 //! ([`investors`]), the admin routes `POST /v1/simulator/deposits/{id}/complete|fail`
-//! ([`transfers`]), and the webhook signature scheme ([`crate::bluum::signature`]).
+//! ([`transfers`]), a missing `Idempotency-Key` on transfers being a `400`
+//! ([`transfers`]), the webhook signature scheme ([`crate::bluum::signature`]) and the
+//! top-level event `id` ([`webhooks`]).
+//!
+//! Not simulated (the fact sheet documents them, the simulator answers `404 BLUM-404-002`):
+//! compliance `submit`/`restart`/`workflows/{id}`; `PATCH …/funding-sources/{id}`;
+//! `GET /banks`; deposit methods `international_wire` and `card` and
+//! `…/deposits/{id}/wire-details`; `GET /assets/chart`; market-data snapshots, quote
+//! history, `/markets/{code}/sessions` and `/calendar`; cash management and wealth add-ons;
+//! bonds. Also not modelled: NGN/KES wallets (USD only), investor-scoped API keys,
+//! `PRODUCT_NOT_ENABLED` gating, document rejection, the nightly sandbox reset, and the
+//! Gen A/B response shapes (the simulator speaks Gen C only).
 
 pub mod api;
 pub mod assets;
@@ -136,6 +147,8 @@ pub enum SimError {
 }
 
 /// A running simulator: where it is, the credentials to use, and how to stop it.
+/// Dropping the handle leaves the simulator running until the runtime ends; call
+/// [`SimHandle::shutdown`] to stop it.
 pub struct SimHandle {
     /// e.g. `http://127.0.0.1:40123/v1`
     pub base_url: String,
@@ -190,9 +203,7 @@ pub async fn start(pool: PgPool, options: SimOptions) -> Result<SimHandle, SimEr
         let mut stop = sim.shutdown.clone();
         tokio::spawn(async move {
             let served = axum::serve(listener, app.into_make_service())
-                .with_graceful_shutdown(async move {
-                    let _ = stop.wait_for(|stopped| *stopped).await;
-                })
+                .with_graceful_shutdown(async move { stopped(&mut stop).await })
                 .await;
             if let Err(err) = served {
                 tracing::error!(error = %err, "simulator server stopped");
@@ -213,6 +224,13 @@ pub async fn start(pool: PgPool, options: SimOptions) -> Result<SimHandle, SimEr
     })
 }
 
+/// Resolves once [`SimHandle::shutdown`] was called (never, if the handle was dropped).
+pub(crate) async fn stopped(signal: &mut watch::Receiver<bool>) {
+    if signal.wait_for(|stopped| *stopped).await.is_err() {
+        std::future::pending::<()>().await;
+    }
+}
+
 /// The background ticker: advances reviews, transfers and orders that are due.
 async fn run_ticker(sim: Sim) {
     let mut interval = tokio::time::interval(sim.options.tick());
@@ -221,7 +239,7 @@ async fn run_ticker(sim: Sim) {
     loop {
         tokio::select! {
             _ = interval.tick() => {}
-            _ = stop.wait_for(|stopped| *stopped) => return,
+            _ = stopped(&mut stop) => return,
         }
         tick(&sim).await;
     }
@@ -248,6 +266,11 @@ pub fn router(sim: Sim) -> Router {
     let investor = Router::new()
         .route("/", get(investors::get))
         .route("/compliance", get(investors::compliance))
+        .route(
+            "/trusted-contact",
+            axum::routing::put(investors::trusted_contact),
+        )
+        .route("/close", post(investors::close))
         .route("/wallets", get(wallets::list))
         .route("/transactions", get(wallets::transactions))
         .route(
@@ -299,8 +322,17 @@ pub fn router(sim: Sim) -> Router {
         .route("/market-data/assets/{symbol}", get(assets::get))
         .route("/market-data/assets/{symbol}/quote", get(assets::quote))
         .route("/market-data/assets/{symbol}/bars", get(assets::bars))
+        .route("/markets/{code}", get(assets::market))
+        .route("/market-data/markets/{code}", get(assets::market))
+        .route(
+            "/market-data/markets/{code}/status",
+            get(assets::market_status),
+        )
         .route("/documents", get(documents::list).post(documents::upload))
-        .route("/documents/{document_id}", get(documents::get))
+        .route(
+            "/documents/{document_id}",
+            get(documents::get).delete(documents::delete),
+        )
         .route("/webhooks", get(webhooks::list).post(webhooks::create))
         .route("/webhooks/event-types", get(webhooks::event_types))
         .route(
@@ -319,6 +351,7 @@ pub fn router(sim: Sim) -> Router {
     Router::new()
         .nest("/v1", v1)
         .fallback(|| async { api::fail::no_endpoint() })
+        .method_not_allowed_fallback(|| async { api::fail::no_endpoint() })
         .layer(DefaultBodyLimit::max(middleware::MAX_BODY_BYTES))
         .layer(from_fn_with_state(sim.clone(), middleware::idempotency))
         .layer(from_fn_with_state(sim.clone(), middleware::rate_limit))

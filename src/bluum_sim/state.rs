@@ -45,6 +45,7 @@ pub struct World {
     /// A copy of the simulated market, for valuations inside the lock.
     pub market: Market,
     dirty: Vec<Row>,
+    removed: Vec<String>,
     events: Vec<webhooks::Event>,
 }
 
@@ -95,6 +96,15 @@ impl World {
     pub fn put<R: Stored>(&mut self, record: R) {
         self.dirty.push(Row::of(&record));
         R::table_mut(self).insert(record.id().to_owned(), record);
+    }
+
+    /// Removes the record `id` of type `R`; its row is deleted at the next commit.
+    pub fn remove<R: Stored>(&mut self, id: &str) -> Option<R> {
+        let removed = R::table_mut(self).remove(id);
+        if removed.is_some() {
+            self.removed.push(id.to_owned());
+        }
+        removed
     }
 
     /// Queues a webhook event; it is fanned out to matching registrations at commit.
@@ -199,12 +209,14 @@ impl Sim {
     /// the events it emitted, in one transaction; then starts those deliveries.
     pub async fn commit(&self, world: &mut World) -> Result<(), sqlx::Error> {
         let rows = std::mem::take(&mut world.dirty);
+        let removed = std::mem::take(&mut world.removed);
         let events = std::mem::take(&mut world.events);
-        if rows.is_empty() && events.is_empty() {
+        if rows.is_empty() && removed.is_empty() && events.is_empty() {
             return Ok(());
         }
         let mut tx = self.pool.begin().await?;
         store::write(&mut tx, &rows).await?;
+        store::delete(&mut tx, &removed).await?;
         let deliveries = webhooks::queue(&mut tx, world, &events).await?;
         tx.commit().await?;
         for delivery in deliveries {

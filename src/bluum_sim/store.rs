@@ -52,6 +52,17 @@ pub async fn write(tx: &mut Transaction<'_, Postgres>, rows: &[Row]) -> Result<(
     Ok(())
 }
 
+/// Deletes the rows of `ids` inside `tx`.
+pub async fn delete(tx: &mut Transaction<'_, Postgres>, ids: &[String]) -> Result<(), sqlx::Error> {
+    if !ids.is_empty() {
+        sqlx::query("DELETE FROM bluum_sim.objects WHERE id = ANY($1)")
+            .bind(ids)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
 /// Every stored resource as `(kind, body)`, oldest id first.
 pub async fn load_all(pool: &PgPool) -> Result<Vec<(String, Value)>, sqlx::Error> {
     sqlx::query_as::<_, (String, Value)>("SELECT kind, body FROM bluum_sim.objects ORDER BY id")

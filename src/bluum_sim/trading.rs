@@ -21,7 +21,7 @@ use serde_json::{json, Map, Value};
 use time::OffsetDateTime;
 
 use super::api::{self, fail, respond, ApiResult, Fields, Page};
-use super::engine::{self, OrderEvent, OrderRequest, OrderSpec, Positions, Side};
+use super::engine::{self, OrderEvent, OrderRequest, Positions, Side};
 use super::ids;
 use super::state::{Sim, World};
 use super::store::Record;
@@ -407,62 +407,32 @@ pub async fn cancel(
 }
 
 /// `POST /investors/{investor_id}/order-estimates` — indicative cost of a market or limit
-/// order; problems (funds, shares) are listed in `errors` rather than refused.
+/// order (`time_in_force` defaults to `day`). What placing it would refuse (funds, shares,
+/// market hours, KYC) is listed in `errors` rather than refused.
 pub async fn estimate(
     State(sim): State<Sim>,
     Path(investor_id): Path<String>,
     body: Bytes,
 ) -> ApiResult<Response> {
     let mut body = api::json_object(&body)?;
-    let order_type = Fields::new(&body)
-        .enumeration("type", &["market", "limit"])?
-        .to_owned();
     body.entry("time_in_force").or_insert(json!("day"));
     let request: OrderRequest = serde_json::from_value(Value::Object(body))
         .map_err(|err| fail::malformed_body(format!("Invalid estimate: {err}")))?;
-    let spec = OrderSpec::parse(&request)?;
     let world = sim.lock().await;
-    world.investor(&investor_id)?;
-    let asset = sim.market.asset(&spec.symbol)?;
-    let quote = sim.market.prices.quote(asset, OffsetDateTime::now_utc());
-    let touch = match spec.side {
-        Side::Buy => quote.ask_price,
-        Side::Sell => quote.bid_price,
-    };
-    let price = if order_type == "limit" {
-        spec.limit_price.unwrap_or(touch)
-    } else {
-        touch
-    };
-    let (quantity, value) = match (spec.quantity(), spec.notional()) {
-        (Some(q), _) => (q, engine::money::money(q * price)),
-        (None, Some(n)) => (engine::money::quantity_down(n / price), n),
-        (None, None) => (Decimal::ZERO, Decimal::ZERO),
-    };
-    let mut errors = Vec::new();
-    if !asset.tradable {
-        errors.push(format!("{} is not tradable", asset.symbol));
-    }
-    let figures = wallets::figures(&world, &investor_id);
-    match spec.side {
-        Side::Buy if value > figures.buying_power => errors.push(format!(
-            "Insufficient buying power: {value} needed, {} available",
-            figures.buying_power
-        )),
-        Side::Sell => {
-            let held = book_of(&world, &investor_id)
-                .book
-                .available_quantity(&asset.symbol);
-            if quantity > held {
-                errors.push(format!(
-                    "Insufficient position: {quantity} to sell, {held} available"
-                ));
-            }
-        }
-        _ => {}
-    }
-    if !world.investor(&investor_id)?.is_active() {
-        errors.push("Investor is not approved yet (KYC not complete)".to_owned());
+    let active = world.investor(&investor_id)?.is_active();
+    let wallet = engine_wallet(&world, &investor_id)?;
+    let book = book_of(&world, &investor_id);
+    let mut estimate = engine::estimate(
+        &sim.market,
+        &wallet,
+        &book.book,
+        &request,
+        OffsetDateTime::now_utc(),
+    )?;
+    if !active {
+        estimate
+            .errors
+            .push("Investor is not approved yet (KYC not complete)".to_owned());
     }
     Ok(respond(
         StatusCode::OK,
@@ -470,15 +440,13 @@ pub async fn estimate(
             "object": "order_estimate",
             "livemode": false,
             "investor_id": investor_id,
-            "symbol": asset.symbol,
-            "side": spec.side,
-            "type": order_type,
-            "currency": asset.currency,
-            "estimated_price": price,
-            "estimated_quantity": quantity,
-            "total_estimated_value": value,
-            "commission": api::money(Decimal::ZERO),
-            "errors": errors,
+            "symbol": estimate.symbol,
+            "currency": estimate.currency,
+            "estimated_price": estimate.estimated_price,
+            "estimated_quantity": estimate.estimated_quantity,
+            "total_estimated_value": estimate.total_estimated_value,
+            "commission": api::money(estimate.commission),
+            "errors": estimate.errors,
         }),
     ))
 }

@@ -227,7 +227,7 @@ async fn deliver(sim: &Sim, mut delivery: Delivery) -> Result<(), sqlx::Error> {
             let wait = Duration::try_from(wait).unwrap_or_default();
             tokio::select! {
                 _ = tokio::time::sleep(wait) => {}
-                _ = shutdown.changed() => return Ok(()),
+                _ = super::stopped(&mut shutdown) => return Ok(()),
             }
         }
         if *shutdown.borrow() {

@@ -11,6 +11,8 @@
 //!   working order at `now` (activation, expiry, triggers, fills). Call it for every
 //!   non-terminal order on each tick; [`tick`] does that over a slice, oldest first.
 //! - [`cancel`]`(wallet, positions, order, now) -> Result<OrderEvent, SimApiError>`.
+//! - [`estimate`] (order estimates, a dry run of [`place`]), [`valuations`] and [`equity`]
+//!   (positions and wallet equity at market prices).
 //! - [`OrderEvent`]s carry fills (for `buy`/`sell` transactions) and map to webhook names
 //!   ([`OrderEventKind::webhook_event`]).
 //!
@@ -23,34 +25,41 @@
 //! use rust_decimal::Decimal;
 //! use time::macros::datetime;
 //!
+//! # fn main() -> Result<(), bluum_invest::bluum_sim::error::SimApiError> {
 //! let market = Market::new(42, MarketHours::AlwaysOpen);
 //! let mut wallet = Wallet::with_balance("USD", Decimal::from(10_000));
 //! let mut positions = Positions::default();
 //! let now = datetime!(2026-11-20 15:00 UTC);
 //!
 //! let buy = OrderRequest::new("AAPL", Side::Buy, OrderType::Market, TimeInForce::Day).quantity("2");
-//! let placed = engine::place(&market, &mut wallet, &mut positions, &buy, "ord_1", now).unwrap();
+//! let placed = engine::place(&market, &mut wallet, &mut positions, &buy, "ord_1", now)?;
 //! assert_eq!(placed.order.status, OrderStatus::Filled);
-//! assert_eq!(positions.get("AAPL").unwrap().quantity, Decimal::from(2));
+//! assert_eq!(positions.available_quantity("AAPL"), Decimal::from(2));
 //!
 //! // A far-away limit rests, holds cash, and releases it on cancel.
 //! let limit = OrderRequest::new("AAPL", Side::Buy, OrderType::Limit, TimeInForce::Gtc)
 //!     .quantity("1")
 //!     .limit_price("1.00");
-//! let mut order = engine::place(&market, &mut wallet, &mut positions, &limit, "ord_2", now).unwrap().order;
-//! assert_eq!(order.status, OrderStatus::Open);
+//! let mut orders = vec![engine::place(&market, &mut wallet, &mut positions, &limit, "ord_2", now)?.order];
+//! assert_eq!(orders[0].status, OrderStatus::Open);
 //! assert_eq!(wallet.reserved_balance, Decimal::new(100, 2));
-//! engine::tick(&market, &mut wallet, &mut positions, std::slice::from_mut(&mut order), now);
-//! engine::cancel(&mut wallet, &mut positions, &mut order, now).unwrap();
+//!
+//! // The simulator's ticker: evaluate every working order at the current time.
+//! let events = engine::tick(&market, &mut wallet, &mut positions, &mut orders, now);
+//! assert!(events.is_empty()); // the limit is far below the market
+//! engine::cancel(&mut wallet, &mut positions, &mut orders[0], now)?;
 //! assert_eq!(wallet.reserved_balance, Decimal::ZERO);
+//! # Ok(())
+//! # }
 //! ```
 //!
 //! # Rules
 //! **Fill prices.** Buys execute at the ask, sells at the bid ([`crate::bluum_sim::market::prices`]).
 //! A marketable limit fills at the ask/bid, which is at least as good as the limit. Market
 //! orders (and triggered stops/trailing stops) fill completely at once. Limit orders (and
-//! triggered stop_limits) fill at most the displayed size (`ask_size`/`bid_size`) per second,
-//! so large limits go `partial` over several ticks. Triggers compare the last price:
+//! triggered stop_limits) fill at most the displayed size (`ask_size`/`bid_size`) per second
+//! and per order (orders do not compete for liquidity), so large limits go `partial` over
+//! several ticks. Triggers compare the last price:
 //! buy stops trigger when `price ≥ stop`, sell stops when `price ≤ stop`. Trailing stops
 //! track the high-water mark (sell) or low-water mark (buy) from activation and set
 //! `stop_price = mark ∓ trail` (`trail_price`, or `mark × trail_percent / 100`), rounded
@@ -70,6 +79,7 @@
 //! - anything else is accepted as `pending` and starts working at the next regular open
 //!   (next pre-market open for `extended_hours`); queued market orders fill at the opening
 //!   price; queued `day` orders expire at that session's close.
+//!
 //! While working orders are outside trading hours they are not evaluated.
 //!
 //! **Cash and shares.** A buy reserves a hold in the wallet when placed: `notional`; or
@@ -463,6 +473,109 @@ pub fn cancel(
         OrderEventKind::Cancelled,
         None,
     ))
+}
+
+/// An indicative cost for `POST /investors/{id}/order-estimates` (fact sheet §2.8).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct OrderEstimate {
+    pub symbol: String,
+    pub currency: String,
+    /// Buys: the ask (or the limit when the ask is above it); sells: the bid (or the limit
+    /// when the bid is below it).
+    pub estimated_price: Decimal,
+    pub estimated_quantity: Decimal,
+    /// `money(estimated_quantity × estimated_price)`.
+    pub total_estimated_value: Decimal,
+    pub commission: Decimal,
+    /// Why placing this order now would be refused (funds, shares, market hours…); empty when
+    /// it would be accepted.
+    pub errors: Vec<String>,
+}
+
+/// Estimates an order without changing anything. Malformed requests, types other than
+/// market/limit, and unknown symbols are errors (as Bluum answers 4xx); business-rule
+/// refusals that [`place`] would return are reported in [`OrderEstimate::errors`].
+pub fn estimate(
+    market: &Market,
+    wallet: &Wallet,
+    positions: &Positions,
+    request: &OrderRequest,
+    now: OffsetDateTime,
+) -> Result<OrderEstimate, SimApiError> {
+    let spec = OrderSpec::parse(request)?;
+    if !matches!(spec.order_type, OrderType::Market | OrderType::Limit) {
+        return Err(SimApiError::with_param(
+            ErrorCode::InvalidEnum,
+            "type",
+            "type must be one of market, limit",
+        ));
+    }
+    let asset = market.asset(&spec.symbol)?;
+    let quote = market.prices.quote(asset, now);
+    let estimated_price = match (spec.side, spec.limit_price) {
+        (Side::Buy, Some(limit)) => quote.ask_price.min(limit),
+        (Side::Buy, None) => quote.ask_price,
+        (Side::Sell, Some(limit)) => quote.bid_price.max(limit),
+        (Side::Sell, None) => quote.bid_price,
+    };
+    let estimated_quantity = match spec.amount {
+        Amount::Quantity(q) => q,
+        Amount::Notional(n) => quantity_down(n / estimated_price),
+    };
+    // Dry-run the real placement on copies so the estimate applies exactly the same rules.
+    let errors = match place(
+        market,
+        &mut wallet.clone(),
+        &mut positions.clone(),
+        request,
+        "estimate",
+        now,
+    ) {
+        Ok(_) => Vec::new(),
+        Err(err) => vec![err.message],
+    };
+    Ok(OrderEstimate {
+        symbol: asset.symbol.clone(),
+        currency: asset.currency.clone(),
+        estimated_price,
+        estimated_quantity,
+        total_estimated_value: money(estimated_quantity * estimated_price),
+        commission: Decimal::ZERO,
+        errors,
+    })
+}
+
+/// Every position valued at the market's last price at `at` (positions whose symbol left
+/// the catalogue are valued at their average cost).
+pub fn valuations(
+    market: &Market,
+    positions: &Positions,
+    at: OffsetDateTime,
+) -> Vec<(Position, Valuation)> {
+    positions
+        .by_symbol
+        .values()
+        .map(|p| {
+            let price = market
+                .price_at(&p.symbol, at)
+                .unwrap_or(p.average_cost_basis);
+            (p.clone(), p.valuation(price))
+        })
+        .collect()
+}
+
+/// Wallet `equity`: cash balance plus the market value of all positions.
+pub fn equity(
+    market: &Market,
+    wallet: &Wallet,
+    positions: &Positions,
+    at: OffsetDateTime,
+) -> Decimal {
+    wallet.balance
+        + valuations(market, positions, at)
+            .iter()
+            .map(|(_, v)| v.market_value)
+            .sum::<Decimal>()
 }
 
 /// When the order starts working: `None` = now; `Some(t)` = queued until `t`.

@@ -69,6 +69,31 @@ pub struct DayInfo {
     pub session: Option<Session>,
 }
 
+/// Bluum's `trading_session_status` (`GET /market-data/markets/{code}/status`). The
+/// simulator uses `PRE_OPEN` for pre-market (04:00–09:30), `OPEN` for the regular session,
+/// `EXTENDED` for after-hours and `CLOSED` otherwise; it never halts.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum TradingSessionStatus {
+    PreOpen,
+    Open,
+    Extended,
+    Closed,
+}
+
+/// The market's state at an instant.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct MarketStatus {
+    pub is_open: bool,
+    pub trading_session_status: TradingSessionStatus,
+    /// Today's (New York date) schedule.
+    pub today: DayInfo,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub next_open: Option<OffsetDateTime>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub next_close: Option<OffsetDateTime>,
+}
+
 /// The market calendar; cheap to copy, pure.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct MarketCalendar {
@@ -133,6 +158,24 @@ impl MarketCalendar {
             holiday_name,
             is_early_close: session.as_ref().is_some_and(|s| s.is_early_close),
             session,
+        }
+    }
+
+    /// Open/closed state, session phase, today's schedule and the next open and close.
+    pub fn status(&self, at: OffsetDateTime) -> MarketStatus {
+        let today = self.day_info(new_york_date(at));
+        let trading_session_status = match &today.session {
+            Some(s) if s.open <= at && at < s.close => TradingSessionStatus::Open,
+            Some(s) if s.pre_open <= at && at < s.open => TradingSessionStatus::PreOpen,
+            Some(s) if s.close <= at && at < s.post_close => TradingSessionStatus::Extended,
+            _ => TradingSessionStatus::Closed,
+        };
+        MarketStatus {
+            is_open: trading_session_status == TradingSessionStatus::Open,
+            trading_session_status,
+            today,
+            next_open: self.next_open(at),
+            next_close: self.next_close(at),
         }
     }
 
@@ -550,6 +593,41 @@ mod tests {
             .previous_session(date!(2026 - 04 - 06))
             .expect("session");
         assert_eq!(prev.date, date!(2026 - 04 - 02));
+    }
+
+    #[test]
+    fn status_reports_the_session_phase() {
+        let cal = nyse();
+        let phase = |at| cal.status(at).trading_session_status;
+        assert_eq!(
+            phase(datetime!(2026-11-20 12:00 UTC)),
+            TradingSessionStatus::PreOpen
+        );
+        assert_eq!(
+            phase(datetime!(2026-11-20 15:00 UTC)),
+            TradingSessionStatus::Open
+        );
+        assert_eq!(
+            phase(datetime!(2026-11-20 22:00 UTC)),
+            TradingSessionStatus::Extended
+        );
+        assert_eq!(
+            phase(datetime!(2026-11-21 15:00 UTC)),
+            TradingSessionStatus::Closed
+        );
+        let thanksgiving = cal.status(datetime!(2026-11-26 15:00 UTC));
+        assert!(!thanksgiving.is_open);
+        assert_eq!(
+            thanksgiving.today.holiday_name.as_deref(),
+            Some("Thanksgiving Day")
+        );
+        assert_eq!(
+            thanksgiving.next_open,
+            Some(datetime!(2026-11-27 14:30 UTC))
+        );
+        let json = serde_json::to_value(&thanksgiving).expect("json");
+        assert_eq!(json["trading_session_status"], "CLOSED");
+        assert_eq!(json["next_close"], "2026-11-27T18:00:00Z");
     }
 
     #[test]

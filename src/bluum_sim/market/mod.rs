@@ -7,24 +7,27 @@
 //! use bluum_invest::bluum_sim::market::{Market, MarketHours, Timeframe};
 //! use time::macros::datetime;
 //!
+//! # fn main() -> Result<(), bluum_invest::bluum_sim::error::SimApiError> {
 //! let market = Market::new(42, MarketHours::Nyse);
 //! let at = datetime!(2026-11-20 15:00 UTC);
-//! let quote = market.quote("aapl", at).unwrap();
+//! let quote = market.quote("aapl", at)?;
 //! assert!(quote.bid_price < quote.ask_price);
 //! // Same seed, same instant: same price.
-//! assert_eq!(Market::new(42, MarketHours::Nyse).quote("AAPL", at).unwrap(), quote);
-//! let bars = market
-//!     .bars("AAPL", Timeframe::Day1, datetime!(2026-11-01 0:00 UTC), at, 100)
-//!     .unwrap();
+//! assert_eq!(Market::new(42, MarketHours::Nyse).quote("AAPL", at)?, quote);
+//! let bars = market.bars("AAPL", Timeframe::Day1, datetime!(2026-11-01 0:00 UTC), at, 100)?;
 //! assert_eq!(bars.len(), 15); // trading days from Nov 2 to Nov 20
 //! assert!(market.calendar().is_open(at));
+//! # Ok(())
+//! # }
 //! ```
 
 pub mod calendar;
 pub mod catalog;
 pub mod prices;
 
-pub use calendar::{DayInfo, MarketCalendar, MarketHours, Session};
+pub use calendar::{
+    DayInfo, MarketCalendar, MarketHours, MarketStatus, Session, TradingSessionStatus,
+};
 pub use catalog::{Asset, AssetClass, AssetStatus, Catalog, Exchange};
 pub use prices::{Bar, PriceModel, Quote, Snapshot, Timeframe};
 

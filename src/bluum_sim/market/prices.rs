@@ -33,7 +33,7 @@
 //! New York midnight of its date; weekly (Monday-based) and monthly bars aggregate daily bars.
 //! A bar is returned when its period overlaps `[start, end]` (weeks and months: when they
 //! contain or follow `start`'s date).
-//! High/low are taken from about 60 samples per bar plus its open and close, so
+//! High/low are taken from about 30 samples per bar plus its open and close, so
 //! `low ≤ open, close ≤ high` always holds. Bars never look past `end`: the last bar may be
 //! partial. Volume is drawn from the hash around a per-symbol average daily volume; `vwap` is
 //! the typical price `(high + low + close) / 3`.
@@ -62,6 +62,10 @@ const PPM: i64 = 1_000_000;
 
 /// Seconds in a regular session, used to spread a day's volume.
 const SESSION_SECONDS: i64 = 23_400;
+
+/// Prices sampled inside a bar for its high and low (plus its open and close): enough to
+/// look natural, few enough that 10,000 bars stay cheap.
+const SAMPLES_PER_BAR: i64 = 30;
 
 /// Upper bound on bars per request (Bluum's `limit` maximum).
 pub const MAX_BARS: usize = 10_000;
@@ -523,7 +527,7 @@ impl PriceModel {
         let last = from + Duration::seconds(span - 1);
         let open = self.raw_price(asset, from);
         let close = self.raw_price(asset, last);
-        let step = (span / 60).max(1);
+        let step = (span / SAMPLES_PER_BAR).max(1);
         let (mut high, mut low) = (open.max(close), open.min(close));
         let mut offset = step;
         while offset < span {
