@@ -258,6 +258,8 @@ async fn investor_is_created_onboarding_then_active_with_compliance(pool: PgPool
 
     let pending = c.client.get_compliance(&created.id).await.expect("compliance");
     assert_eq!(pending.investor_id, created.id);
+    assert_eq!(pending.object.as_deref(), Some("compliance_workflow"));
+    assert_eq!(pending.status, ComplianceStatus::Running);
     assert_eq!(pending.checks.len(), 4);
     assert!(pending
         .checks
@@ -366,6 +368,7 @@ async fn documents_upload_and_list(pool: PgPool) {
         .await
         .expect("upload");
     assert!(uploaded.document_id.as_str().starts_with("doc_"));
+    assert_eq!(uploaded.object.as_deref(), Some("document"));
     assert_eq!(uploaded.file_name.as_deref(), Some("passport.pdf"));
     assert_eq!(uploaded.file_size, Some(size));
     assert_eq!(uploaded.purpose, Some(DocumentPurpose::Kyc));
@@ -451,6 +454,7 @@ async fn funding_sources_link_connect_list_get_disconnect(pool: PgPool) {
         .await
         .expect("manual connect");
     assert!(manual.id.as_str().starts_with("fs_"));
+    assert_eq!(manual.meta.object.as_deref(), Some("funding_source"));
     assert_eq!(manual.kind, Some(FundingSourceType::Manual));
     assert_eq!(manual.mask.as_deref(), Some("6789"));
     assert_eq!(manual.bank_name.as_deref(), Some("Choice Financial Group"));
@@ -533,6 +537,9 @@ async fn deposits_are_idempotent_complete_credit_and_cancel(pool: PgPool) {
         .expect("deposit");
     assert!(first.id.as_str().starts_with("dep_"), "{}", first.id);
     assert_eq!(first.amount, dec("250.50"));
+    assert_eq!(first.meta.object.as_deref(), Some("deposit"));
+    assert!(first.meta.created.is_some());
+    assert_eq!(first.investor_id.as_ref(), Some(&investor));
     assert_eq!(first.method, TransferMethod::Ach);
     assert_eq!(first.funding_source_id.as_ref(), Some(&source));
 
@@ -559,6 +566,7 @@ async fn deposits_are_idempotent_complete_credit_and_cancel(pool: PgPool) {
     assert!(completed.completed_at.is_some());
     let wallet = c.wallet(&investor).await;
     assert!(wallet.id.as_str().starts_with("wlt_"));
+    assert_eq!(wallet.meta.object.as_deref(), Some("wallet"));
     assert_eq!(wallet.balance, dec("250.50"));
     assert_eq!(wallet.available_balance, Some(dec("250.50")));
 
@@ -581,6 +589,8 @@ async fn deposits_are_idempotent_complete_credit_and_cancel(pool: PgPool) {
         .find(|t| t.kind == TransactionType::Deposit)
         .expect("a deposit transaction");
     assert!(deposit_txn.id.as_str().starts_with("txn_"));
+    assert_eq!(deposit_txn.meta.object.as_deref(), Some("transaction"));
+    assert_eq!(deposit_txn.status, TransactionStatus::Completed);
     assert_eq!(deposit_txn.amount, dec("250.50"));
 
     // Cancelling a completed deposit is a state conflict.
@@ -648,6 +658,14 @@ async fn withdrawals_hold_cancel_complete_and_debit(pool: PgPool) {
         .unwrap_err();
     assert!(matches!(err, BluumError::InsufficientFunds { .. }), "{err:?}");
 
+    let err = c
+        .client
+        .create_withdrawal(&investor, &ach_withdrawal("250000.01", &source), &key())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, BluumError::InsufficientFunds { .. }), "{err:?}");
+    assert_eq!(err.code(), Some("BLUM-422-005"), "{err:?}");
+
     let held = c
         .client
         .create_withdrawal(&investor, &ach_withdrawal("120.25", &source), &key())
@@ -656,6 +674,8 @@ async fn withdrawals_hold_cancel_complete_and_debit(pool: PgPool) {
     assert!(held.id.as_str().starts_with("wd_"), "{}", held.id);
     assert_eq!(held.status, TransferStatus::Pending);
     assert_eq!(held.amount, dec("120.25"));
+    assert_eq!(held.meta.object.as_deref(), Some("withdrawal"));
+    assert_eq!(held.funding_source_id.as_deref(), Some(source.as_str()));
     let wallet = c.wallet(&investor).await;
     assert_eq!(wallet.balance, dec("500.00"));
     assert_eq!(wallet.reserved_balance, Some(dec("120.25")));
@@ -725,6 +745,7 @@ async fn market_orders_fill_and_build_positions(pool: PgPool) {
         .await
         .expect("estimate");
     assert_eq!(estimate.symbol, "AAPL");
+    assert_eq!(estimate.object.as_deref(), Some("order_estimate"));
     assert_eq!(estimate.estimated_quantity, Some(dec("2")));
     let price = estimate.estimated_price.expect("estimated price");
     assert!(price > Decimal::ZERO);
@@ -741,6 +762,8 @@ async fn market_orders_fill_and_build_positions(pool: PgPool) {
         .expect("buy by quantity");
     assert!(first.id.as_str().starts_with("ord_"), "{}", first.id);
     assert_eq!(first.status, OrderStatus::Filled);
+    assert_eq!(first.meta.object.as_deref(), Some("order"));
+    assert_eq!(first.investor_id.as_ref(), Some(&investor));
     assert_eq!(first.filled_quantity, Some(dec("2")));
     let first_price = first.average_price.expect("fill price");
 
@@ -789,6 +812,7 @@ async fn market_orders_fill_and_build_positions(pool: PgPool) {
         .find(|p| p.symbol == "AAPL")
         .expect("an AAPL position");
     assert!(apple.id.as_str().starts_with("pos_"), "{}", apple.id);
+    assert_eq!(apple.meta.object.as_deref(), Some("position"));
     assert_eq!(apple.quantity, dec("3"));
     let cost = first_price * dec("2") + second_price;
     assert_eq!(apple.total_cost_basis.map(|v| v.round_dp(2)), Some(cost.round_dp(2)));
@@ -911,6 +935,7 @@ async fn limit_orders_rest_and_cancel_and_funds_are_checked(pool: PgPool) {
         .await
         .unwrap_err();
     assert!(matches!(err, BluumError::InsufficientFunds { .. }), "{err:?}");
+    assert_eq!(err.code(), Some("BLUM-422-001"), "{err:?}");
 
     let err = c
         .client
@@ -921,10 +946,8 @@ async fn limit_orders_rest_and_cancel_and_funds_are_checked(pool: PgPool) {
         )
         .await
         .unwrap_err();
-    assert!(
-        matches!(err, BluumError::NotFound { .. } | BluumError::Validation { .. }),
-        "{err:?}"
-    );
+    assert!(matches!(err, BluumError::NotFound { .. }), "{err:?}");
+    assert_eq!(err.code(), Some("BLUM-404-003"), "{err:?}");
 }
 
 // ---- assets and market data ---------------------------------------------------------------
@@ -973,6 +996,7 @@ async fn assets_search_get_batch_bars_and_quote(pool: PgPool) {
         .await
         .expect("bars");
     assert_eq!(bars.symbol, "AAPL");
+    assert_eq!(bars.object.as_deref(), Some("bars"));
     assert_eq!(bars.bars.len(), 5);
     assert!(bars
         .bars
@@ -981,6 +1005,7 @@ async fn assets_search_get_batch_bars_and_quote(pool: PgPool) {
 
     let quote = c.client.get_quote("AAPL", None).await.expect("quote");
     assert_eq!(quote.symbol, "AAPL");
+    assert_eq!(quote.object.as_deref(), Some("quote"));
     assert!(quote.price > Decimal::ZERO);
     if let (Some(bid), Some(ask)) = (quote.bid_price, quote.ask_price) {
         assert!(bid <= ask);
@@ -1009,6 +1034,7 @@ async fn webhooks_register_and_list(pool: PgPool) {
         .await
         .expect("register");
     assert!(created.id.starts_with("wh_"), "{}", created.id);
+    assert_eq!(created.object.as_deref(), Some("webhook"));
     assert_eq!(created.url, "http://127.0.0.1:9/hooks/bluum");
     assert_eq!(
         created.event_type_names,
@@ -1034,6 +1060,25 @@ async fn client_retries_429_against_the_real_simulator(pool: PgPool) {
     )
     .await
     .expect("simulator starts");
+    // First prove the limit bites: a raw burst of five gets at least one 429 + Retry-After.
+    let raw = reqwest::Client::new();
+    let mut limited = 0;
+    for _ in 0..5 {
+        let reply = raw
+            .get(format!("{}/assets/AAPL", sim.base_url))
+            .basic_auth(&sim.api_key, Some(sim.api_secret.expose_secret()))
+            .send()
+            .await
+            .expect("raw request");
+        if reply.status() == reqwest::StatusCode::TOO_MANY_REQUESTS {
+            assert!(reply.headers().contains_key("retry-after"));
+            limited += 1;
+        }
+    }
+    assert!(limited > 0, "the simulator never answered 429 at 2 req/s");
+    // Let the bucket refill so the client's burst starts from a known state.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+
     let mut config = BluumClientConfig::new(
         sim.base_url.clone(),
         sim.api_key.clone(),
