@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use bluum_invest::bluum::client::{BluumClient, BluumClientConfig};
 use bluum_invest::bluum::error::{BluumError, ConflictKind};
-use bluum_invest::bluum::ids::{FundingSourceId, IdempotencyKey, InvestorId};
+use bluum_invest::bluum::ids::{DepositId, FundingSourceId, IdempotencyKey, InvestorId};
 use bluum_invest::bluum::models::*;
 use bluum_invest::bluum_sim::{self, SimHandle, SimOptions};
 use rust_decimal::Decimal;
@@ -186,13 +186,20 @@ impl Contract {
     async fn deposit_reaching(
         &self,
         investor: &InvestorId,
-        deposit: &bluum_invest::bluum::ids::DepositId,
+        deposit: &DepositId,
         status: TransferStatus,
     ) -> Deposit {
-        eventually(&format!("deposit {deposit} to become {status:?}"), || async {
-            let found = self.client.get_deposit(investor, deposit).await.expect("get deposit");
-            (found.status == status).then_some(found)
-        })
+        eventually(
+            &format!("deposit {deposit} to become {status:?}"),
+            || async {
+                let found = self
+                    .client
+                    .get_deposit(investor, deposit)
+                    .await
+                    .expect("get deposit");
+                (found.status == status).then_some(found)
+            },
+        )
         .await
     }
 
@@ -245,7 +252,10 @@ async fn investor_is_created_onboarding_then_active_with_compliance(pool: PgPool
     let c = start(pool).await;
     let created = c
         .client
-        .create_investor(&investor_request("ada@example.com", "Lovelace"), Some(&key()))
+        .create_investor(
+            &investor_request("ada@example.com", "Lovelace"),
+            Some(&key()),
+        )
         .await
         .expect("create investor");
     assert!(created.id.as_str().starts_with("inv_"), "{}", created.id);
@@ -254,9 +264,20 @@ async fn investor_is_created_onboarding_then_active_with_compliance(pool: PgPool
     assert!(!created.meta.livemode);
     assert_eq!(created.email.as_deref(), Some("ada@example.com"));
     assert_eq!(created.date_of_birth, Some(date!(1990 - 12 - 10)));
-    assert_eq!(created.meta.metadata.get("app_user").and_then(|v| v.as_str()), Some("u_1"));
+    assert_eq!(
+        created
+            .meta
+            .metadata
+            .get("app_user")
+            .and_then(|v| v.as_str()),
+        Some("u_1")
+    );
 
-    let pending = c.client.get_compliance(&created.id).await.expect("compliance");
+    let pending = c
+        .client
+        .get_compliance(&created.id)
+        .await
+        .expect("compliance");
     assert_eq!(pending.investor_id, created.id);
     assert_eq!(pending.object.as_deref(), Some("compliance_workflow"));
     assert_eq!(pending.status, ComplianceStatus::Running);
@@ -270,7 +291,11 @@ async fn investor_is_created_onboarding_then_active_with_compliance(pool: PgPool
         .investor_reaching(&created.id, InvestorStatus::Active)
         .await;
     assert!(active.account_number.is_some());
-    let approved = c.client.get_compliance(&created.id).await.expect("compliance");
+    let approved = c
+        .client
+        .get_compliance(&created.id)
+        .await
+        .expect("compliance");
     assert_eq!(approved.status, ComplianceStatus::Approved);
     assert_eq!(approved.workflow_status, Some(WorkflowStatus::Approved));
     assert!(approved
@@ -301,7 +326,13 @@ async fn investor_errors_map_to_typed_errors(pool: PgPool) {
         .await
         .unwrap_err();
     assert!(
-        matches!(err, BluumError::Conflict { kind: ConflictKind::Duplicate, .. }),
+        matches!(
+            err,
+            BluumError::Conflict {
+                kind: ConflictKind::Duplicate,
+                ..
+            }
+        ),
         "{err:?}"
     );
     assert_eq!(err.code(), Some("BLUM-409-001"));
@@ -338,7 +369,11 @@ async fn the_decline_rule_declines_the_investor(pool: PgPool) {
         .expect("create");
     c.investor_reaching(&created.id, InvestorStatus::Declined)
         .await;
-    let compliance = c.client.get_compliance(&created.id).await.expect("compliance");
+    let compliance = c
+        .client
+        .get_compliance(&created.id)
+        .await
+        .expect("compliance");
     assert_eq!(compliance.status, ComplianceStatus::Declined);
     assert_eq!(compliance.workflow_status, Some(WorkflowStatus::Rejected));
     assert!(compliance
@@ -415,7 +450,11 @@ async fn funding_sources_link_connect_list_get_disconnect(pool: PgPool) {
         .create_plaid_link_token(&investor, &LinkTokenRequest::default())
         .await
         .expect("link token");
-    assert!(link.link_token.starts_with("link-sandbox-"), "{}", link.link_token);
+    assert!(
+        link.link_token.starts_with("link-sandbox-"),
+        "{}",
+        link.link_token
+    );
 
     let token = format!("public-sandbox-{}", uuid::Uuid::new_v4());
     let plaid = c
@@ -556,7 +595,13 @@ async fn deposits_are_idempotent_complete_credit_and_cancel(pool: PgPool) {
         .await
         .unwrap_err();
     assert!(
-        matches!(err, BluumError::Conflict { kind: ConflictKind::Idempotency, .. }),
+        matches!(
+            err,
+            BluumError::Conflict {
+                kind: ConflictKind::Idempotency,
+                ..
+            }
+        ),
         "{err:?}"
     );
 
@@ -575,7 +620,11 @@ async fn deposits_are_idempotent_complete_credit_and_cancel(pool: PgPool) {
         .list_deposits(&investor, &TransferQuery::default())
         .await
         .expect("list");
-    assert_eq!(listed.data.len(), 1, "same key must not create a second deposit");
+    assert_eq!(
+        listed.data.len(),
+        1,
+        "same key must not create a second deposit"
+    );
     assert_eq!(listed.data[0].id, first.id);
 
     let txns = c
@@ -594,9 +643,19 @@ async fn deposits_are_idempotent_complete_credit_and_cancel(pool: PgPool) {
     assert_eq!(deposit_txn.amount, dec("250.50"));
 
     // Cancelling a completed deposit is a state conflict.
-    let err = c.client.cancel_deposit(&investor, &first.id).await.unwrap_err();
+    let err = c
+        .client
+        .cancel_deposit(&investor, &first.id)
+        .await
+        .unwrap_err();
     assert!(
-        matches!(err, BluumError::Conflict { kind: ConflictKind::State, .. }),
+        matches!(
+            err,
+            BluumError::Conflict {
+                kind: ConflictKind::State,
+                ..
+            }
+        ),
         "{err:?}"
     );
 
@@ -630,7 +689,11 @@ async fn deposits_are_idempotent_complete_credit_and_cancel(pool: PgPool) {
         .await
         .expect("cancel");
     assert_eq!(cancelled.status, TransferStatus::Cancelled);
-    let fetched = c.client.get_deposit(&investor, &manual.id).await.expect("get");
+    let fetched = c
+        .client
+        .get_deposit(&investor, &manual.id)
+        .await
+        .expect("get");
     assert_eq!(fetched.status, TransferStatus::Cancelled);
     assert_eq!(c.wallet(&investor).await.balance, dec("250.50"));
 }
@@ -656,14 +719,20 @@ async fn withdrawals_hold_cancel_complete_and_debit(pool: PgPool) {
         .create_withdrawal(&investor, &ach_withdrawal("500.01", &source), &key())
         .await
         .unwrap_err();
-    assert!(matches!(err, BluumError::InsufficientFunds { .. }), "{err:?}");
+    assert!(
+        matches!(err, BluumError::InsufficientFunds { .. }),
+        "{err:?}"
+    );
 
     let err = c
         .client
         .create_withdrawal(&investor, &ach_withdrawal("250000.01", &source), &key())
         .await
         .unwrap_err();
-    assert!(matches!(err, BluumError::InsufficientFunds { .. }), "{err:?}");
+    assert!(
+        matches!(err, BluumError::InsufficientFunds { .. }),
+        "{err:?}"
+    );
     assert_eq!(err.code(), Some("BLUM-422-005"), "{err:?}");
 
     let held = c
@@ -716,7 +785,11 @@ async fn withdrawals_hold_cancel_complete_and_debit(pool: PgPool) {
     assert_eq!(wallet.balance, dec("300.00"));
     assert_eq!(wallet.reserved_balance, Some(Decimal::ZERO));
 
-    let err = c.client.cancel_withdrawal(&investor, &paid.id).await.unwrap_err();
+    let err = c
+        .client
+        .cancel_withdrawal(&investor, &paid.id)
+        .await
+        .unwrap_err();
     assert!(matches!(err, BluumError::Conflict { .. }), "{err:?}");
 }
 
@@ -815,7 +888,10 @@ async fn market_orders_fill_and_build_positions(pool: PgPool) {
     assert_eq!(apple.meta.object.as_deref(), Some("position"));
     assert_eq!(apple.quantity, dec("3"));
     let cost = first_price * dec("2") + second_price;
-    assert_eq!(apple.total_cost_basis.map(|v| v.round_dp(2)), Some(cost.round_dp(2)));
+    assert_eq!(
+        apple.total_cost_basis.map(|v| v.round_dp(2)),
+        Some(cost.round_dp(2))
+    );
     let average = apple.average_cost_basis.expect("average cost");
     assert!(
         (average - cost / dec("3")).abs() <= dec("0.0001"),
@@ -857,7 +933,10 @@ async fn market_orders_fill_and_build_positions(pool: PgPool) {
         )
         .await
         .unwrap_err();
-    assert!(matches!(err, BluumError::PositionInsufficient { .. }), "{err:?}");
+    assert!(
+        matches!(err, BluumError::PositionInsufficient { .. }),
+        "{err:?}"
+    );
 
     let orders = c
         .client
@@ -865,7 +944,11 @@ async fn market_orders_fill_and_build_positions(pool: PgPool) {
         .await
         .expect("orders");
     assert_eq!(orders.data.len(), 4);
-    let got = c.client.get_order(&investor, &first.id).await.expect("get order");
+    let got = c
+        .client
+        .get_order(&investor, &first.id)
+        .await
+        .expect("get order");
     assert_eq!(got.id, first.id);
     assert_eq!(got.average_price, Some(first_price));
 
@@ -893,14 +976,23 @@ async fn limit_orders_rest_and_cancel_and_funds_are_checked(pool: PgPool) {
         .client
         .create_order(
             &investor,
-            &CreateOrderRequest::limit("AAPL", OrderSide::Buy, dec("2"), dec("1.00"), TimeInForce::Gtc),
+            &CreateOrderRequest::limit(
+                "AAPL",
+                OrderSide::Buy,
+                dec("2"),
+                dec("1.00"),
+                TimeInForce::Gtc,
+            ),
             &key(),
         )
         .await
         .expect("limit order");
     assert_eq!(resting.status, OrderStatus::Open);
     assert_eq!(resting.limit_price, Some(dec("1.00")));
-    assert_eq!(c.wallet(&investor).await.reserved_balance, Some(dec("2.00")));
+    assert_eq!(
+        c.wallet(&investor).await.reserved_balance,
+        Some(dec("2.00"))
+    );
 
     let open = c
         .client
@@ -921,8 +1013,15 @@ async fn limit_orders_rest_and_cancel_and_funds_are_checked(pool: PgPool) {
         .await
         .expect("cancel");
     assert_eq!(cancelled.status, OrderStatus::Cancelled);
-    assert_eq!(c.wallet(&investor).await.reserved_balance, Some(Decimal::ZERO));
-    let err = c.client.cancel_order(&investor, &resting.id).await.unwrap_err();
+    assert_eq!(
+        c.wallet(&investor).await.reserved_balance,
+        Some(Decimal::ZERO)
+    );
+    let err = c
+        .client
+        .cancel_order(&investor, &resting.id)
+        .await
+        .unwrap_err();
     assert!(matches!(err, BluumError::Conflict { .. }), "{err:?}");
 
     let err = c
@@ -934,7 +1033,10 @@ async fn limit_orders_rest_and_cancel_and_funds_are_checked(pool: PgPool) {
         )
         .await
         .unwrap_err();
-    assert!(matches!(err, BluumError::InsufficientFunds { .. }), "{err:?}");
+    assert!(
+        matches!(err, BluumError::InsufficientFunds { .. }),
+        "{err:?}"
+    );
     assert_eq!(err.code(), Some("BLUM-422-001"), "{err:?}");
 
     let err = c
@@ -963,7 +1065,11 @@ async fn assets_search_get_batch_bars_and_quote(pool: PgPool) {
         })
         .await
         .expect("search");
-    assert!(found.data.iter().any(|a| a.symbol == "AAPL"), "{:?}", found.data);
+    assert!(
+        found.data.iter().any(|a| a.symbol == "AAPL"),
+        "{:?}",
+        found.data
+    );
 
     let apple = c.client.get_asset("AAPL", None).await.expect("get asset");
     assert_eq!(apple.symbol, "AAPL");
