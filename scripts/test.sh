@@ -4,6 +4,8 @@
 # Installs whatever is missing first (idempotent). CI runs exactly this (.ci/run).
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
+# A one-off CI build gains nothing from incremental compilation, and its caches take gigabytes.
+[ -z "${CI:-}" ] || export CARGO_INCREMENTAL=0
 ensure_rust_tools
 ensure_npm_packages
 ensure_playwright
