@@ -70,10 +70,10 @@ pub async fn prepare(
     mut config: Config,
     pool: sqlx::PgPool,
     leptos_options: LeptosOptions,
-    tuning: upstream::SimulatorTuning,
+    sim_options: bluum_sim::SimOptions,
 ) -> Result<Prepared, StartError> {
     let session_store = prepare_sessions(&pool).await?;
-    let upstream = upstream::connect(&mut config, &pool, tuning).await?;
+    let upstream = upstream::connect(&mut config, &pool, sim_options).await?;
     Ok(Prepared {
         state: AppState::new(config, pool, leptos_options, upstream.client),
         session_store,

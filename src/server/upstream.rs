@@ -2,8 +2,6 @@
 //! built-in sandbox simulator started in this process on loopback. Either way the app gets a
 //! [`BluumClient`] that speaks real HTTP: one code path for demo, sandbox and production.
 
-use std::time::Duration;
-
 use sqlx::PgPool;
 
 use super::config::{BluumMode, Config};
@@ -31,31 +29,15 @@ pub struct Upstream {
     pub simulator: Option<SimHandle>,
 }
 
-/// Options of the in-process simulator. Tests shorten its delays.
-#[derive(Debug, Clone)]
-pub struct SimulatorTuning {
-    pub kyc_review: Duration,
-    pub transfer_step: Duration,
-}
-
-impl Default for SimulatorTuning {
-    fn default() -> Self {
-        let demo = SimOptions::default();
-        Self {
-            kyc_review: demo.kyc_review,
-            transfer_step: demo.transfer_step,
-        }
-    }
-}
-
-/// Builds the client for `config.bluum`. In simulator mode this starts the simulator (its
-/// state lives in the `bluum_sim` schema of `pool`, so it survives restarts), fills in
-/// `config.webhook_secret` with the simulator's signing secret when none is set, and
-/// registers our webhook receiver with it.
+/// Builds the client for `config.bluum`. In simulator mode this starts the simulator with
+/// `sim_options` (the demo defaults when the app runs; tests shorten the delays) and the
+/// market hours from the config. Its state lives in the `bluum_sim` schema of `pool`, so it
+/// survives restarts. It also fills in `config.webhook_secret` with the simulator's signing
+/// secret when none is set, and registers our webhook receiver with it.
 pub async fn connect(
     config: &mut Config,
     pool: &PgPool,
-    tuning: SimulatorTuning,
+    sim_options: SimOptions,
 ) -> Result<Upstream, UpstreamError> {
     match config.bluum.clone() {
         BluumMode::Remote {
@@ -75,9 +57,7 @@ pub async fn connect(
         BluumMode::Simulator { market_hours } => {
             let options = SimOptions {
                 market_hours,
-                kyc_review: tuning.kyc_review,
-                transfer_step: tuning.transfer_step,
-                ..SimOptions::default()
+                ..sim_options
             };
             let sim = bluum_sim::start(pool.clone(), options).await?;
             tracing::info!(base_url = %sim.base_url, "no BLUUM_API_KEY: using the built-in Bluum sandbox simulator");

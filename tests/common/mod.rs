@@ -12,8 +12,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use bluum_invest::bluum::client::BluumClient;
-use bluum_invest::bluum_sim::SimHandle;
-use bluum_invest::server::upstream::SimulatorTuning;
+use bluum_invest::bluum_sim::{SimHandle, SimOptions};
 use bluum_invest::server::{self, Config};
 use leptos::config::LeptosOptions;
 use sqlx::PgPool;
@@ -78,11 +77,12 @@ pub async fn spawn_app_with(pool: PgPool, vars: &[(&str, &str)]) -> TestApp {
         .site_addr(addr)
         .build();
     // The app's own Bluum simulator, with short review and settlement delays.
-    let tuning = SimulatorTuning {
+    let sim_options = SimOptions {
         kyc_review: Duration::from_millis(200),
         transfer_step: Duration::from_millis(100),
+        ..SimOptions::default()
     };
-    let prepared = server::prepare(config, pool, options, tuning)
+    let prepared = server::prepare(config, pool, options, sim_options)
         .await
         .expect("app starts");
     let bluum = prepared.state.bluum.clone();
