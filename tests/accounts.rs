@@ -8,9 +8,10 @@ mod common;
 use bluum_invest::server::auth::totp;
 use common::accounts::{
     call, call_json, reset_token_from_outbox, session_cookie, session_set_cookie, sign_in, sign_up,
-    validation, whoami, PASSWORD,
+    token_in, validation, whoami, PASSWORD,
 };
-use common::spawn_app;
+use common::smtp_sink::SmtpSink;
+use common::{spawn_app, spawn_app_with};
 use sqlx::PgPool;
 
 fn unix_now() -> u64 {
@@ -396,14 +397,14 @@ async fn reset_links_work_once_and_end_every_session(pool: PgPool) {
     .await;
     assert_eq!(unknown, known);
     assert_eq!(known.0, 200);
+    let token = reset_token_from_outbox(&pool, "jane@example.com")
+        .await
+        .unwrap();
     let mails: i64 = sqlx::query_scalar("SELECT count(*) FROM email_outbox")
         .fetch_one(&pool)
         .await
         .unwrap();
     assert_eq!(mails, 1);
-    let token = reset_token_from_outbox(&pool, "jane@example.com")
-        .await
-        .unwrap();
     assert!(token.len() >= 40, "{token}");
     let stored: String = sqlx::query_scalar("SELECT token_hash FROM password_resets")
         .fetch_one(&pool)
@@ -717,4 +718,108 @@ async fn forms_work_without_javascript(pool: PgPool) {
     assert_eq!(res.headers()["location"], "/account");
     let res = browser.get(app.url("/account")).send().await.unwrap();
     assert_eq!(res.status(), 200, "signed in, the account page renders");
+}
+
+#[sqlx::test]
+async fn with_smtp_configured_reset_links_go_out_by_smtp(pool: PgPool) {
+    let sink = SmtpSink::start().await;
+    let smtp_url = sink.url();
+    let app = spawn_app_with(
+        pool.clone(),
+        &[
+            ("SMTP_URL", &smtp_url),
+            ("EMAIL_FROM", "Bluum Invest <no-reply@bluum.test>"),
+        ],
+    )
+    .await;
+    sign_up(&app, &app.new_client(), "jane@example.com").await;
+
+    let anon = app.new_client();
+    let started = std::time::Instant::now();
+    let (status, body) = call_json(
+        &app,
+        &anon,
+        "auth/forgot_password",
+        &[("email", "jane@example.com")],
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(body["outbox"], false, "no outbox link when mail is real");
+    let mut messages = sink.messages();
+    while messages.is_empty() && started.elapsed() < std::time::Duration::from_secs(10) {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        messages = sink.messages();
+    }
+    assert_eq!(messages.len(), 1, "one email reached the SMTP server");
+    let mail = &messages[0];
+    assert_eq!(mail.mail_from, "<no-reply@bluum.test>");
+    assert_eq!(mail.rcpt_to, vec!["<jane@example.com>".to_owned()]);
+    let text = mail.decoded();
+    assert!(
+        text.contains("Subject: Reset your Bluum Invest password"),
+        "{text}"
+    );
+    assert!(text.contains("To: jane@example.com"), "{text}");
+    let outbox: i64 = sqlx::query_scalar("SELECT count(*) FROM email_outbox")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(outbox, 0, "nothing goes to the development outbox");
+
+    // The link in the email works.
+    let token = token_in(&text).expect("a reset link");
+    let res = call(
+        &app,
+        &anon,
+        "auth/reset_password",
+        &[("token", &token), ("password", "a-brand-new-passphrase")],
+    )
+    .await;
+    assert_eq!(res.status(), 200, "{:?}", res.text().await);
+    assert_eq!(
+        sign_in(
+            &app,
+            &app.new_client(),
+            "jane@example.com",
+            "a-brand-new-passphrase"
+        )
+        .await
+        .status(),
+        200
+    );
+}
+
+#[sqlx::test]
+async fn a_failing_mail_server_does_not_tell_whether_the_email_exists(pool: PgPool) {
+    // Nothing listens on this port: every send fails.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let smtp_url = format!("smtp://127.0.0.1:{port}");
+    let app = spawn_app_with(
+        pool.clone(),
+        &[
+            ("SMTP_URL", &smtp_url),
+            ("EMAIL_FROM", "Bluum Invest <no-reply@bluum.test>"),
+        ],
+    )
+    .await;
+    sign_up(&app, &app.new_client(), "jane@example.com").await;
+    let anon = app.new_client();
+    let unknown = call_json(
+        &app,
+        &anon,
+        "auth/forgot_password",
+        &[("email", "ghost@example.com")],
+    )
+    .await;
+    let known = call_json(
+        &app,
+        &anon,
+        "auth/forgot_password",
+        &[("email", "jane@example.com")],
+    )
+    .await;
+    assert_eq!(known.0, 200);
+    assert_eq!(unknown, known);
 }

@@ -224,17 +224,18 @@ mod imp {
             let token = reset::create(&state.pool, user.id).await?;
             let link = format!("{}/reset-password?token={token}", state.config.public_url);
             let minutes = reset::LINK_LIFETIME.whole_minutes();
+            // Sent in the background: the answer must not take longer, or fail, only when the
+            // email has an account (a slow or failing mail server would otherwise tell).
             state
                 .email
-                .send(crate::server::auth::email::Email {
+                .send_in_background(crate::server::auth::email::Email {
                     to: user.email.clone(),
                     subject: "Reset your Bluum Invest password".into(),
                     body: format!(
                         "Hi {},\n\nSomeone (hopefully you) asked to reset the password of your Bluum Invest account.\n\nChoose a new password here (the link works once, for {minutes} minutes):\n{link}\n\nIf you did not ask for this, you can ignore this email; your password stays as it is.\n",
                         user.name
                     ),
-                })
-                .await?;
+                });
             audit::record(
                 &state.pool,
                 Entry::new("password_reset_requested", Some(user.id), Outcome::Success).ip(&ip),

@@ -107,17 +107,34 @@ pub fn session_set_cookie(res: &reqwest::Response) -> Option<String> {
 
 /// The token of the newest reset link in the development outbox for `email`.
 pub async fn reset_token_from_outbox(pool: &sqlx::PgPool, email: &str) -> Option<String> {
-    let body: Option<String> = sqlx::query_scalar(
-        "SELECT body FROM email_outbox WHERE to_address = $1 ORDER BY created_at DESC LIMIT 1",
-    )
-    .bind(email)
-    .fetch_optional(pool)
-    .await
-    .unwrap();
-    let body = body?;
-    let start = body.find("token=")? + "token=".len();
+    let body = latest_outbox_body(pool, email).await?;
+    token_in(&body)
+}
+
+/// The body of the newest outbox email to `email`. Emails go out from a task of their own, so
+/// this waits up to five seconds for one to arrive.
+pub async fn latest_outbox_body(pool: &sqlx::PgPool, email: &str) -> Option<String> {
+    for _ in 0..50 {
+        let body: Option<String> = sqlx::query_scalar(
+            "SELECT body FROM email_outbox WHERE to_address = $1 ORDER BY created_at DESC LIMIT 1",
+        )
+        .bind(email)
+        .fetch_optional(pool)
+        .await
+        .unwrap();
+        if body.is_some() {
+            return body;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    None
+}
+
+/// The reset token of the link in an email's text.
+pub fn token_in(text: &str) -> Option<String> {
+    let start = text.find("token=")? + "token=".len();
     Some(
-        body[start..]
+        text[start..]
             .chars()
             .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
             .collect(),

@@ -74,6 +74,18 @@ impl EmailSender {
         matches!(self, Self::Outbox(_))
     }
 
+    /// Sends `email` from a task of its own and logs a failure instead of returning it, for
+    /// answers that must not depend on whether (or how fast) the email went out.
+    pub fn send_in_background(&self, email: Email) {
+        let sender = self.clone();
+        tokio::spawn(async move {
+            let subject = email.subject.clone();
+            if let Err(error) = sender.send(email).await {
+                tracing::error!(%subject, %error, "sending an email failed");
+            }
+        });
+    }
+
     pub async fn send(&self, email: Email) -> Result<(), AuthError> {
         match self {
             Self::Smtp { transport, from } => {
