@@ -13,6 +13,8 @@ use bluum_invest::bluum::error::{BluumError, ConflictKind};
 use bluum_invest::bluum::ids::{DepositId, FundingSourceId, IdempotencyKey, InvestorId};
 use bluum_invest::bluum::models::*;
 use bluum_invest::bluum_sim::{self, SimHandle, SimOptions};
+use bluum_invest::error::AppError;
+use bluum_invest::server::idempotency::{self, MoneyRequest};
 use rust_decimal::Decimal;
 use secrecy::{ExposeSecret, SecretString};
 use sqlx::PgPool;
@@ -1207,4 +1209,209 @@ async fn client_retries_429_against_the_real_simulator(pool: PgPool) {
         ok += 1;
     }
     assert_eq!(ok, 8);
+}
+
+// ---- the app's own idempotency layer (src/server/idempotency.rs) ----------------------------
+
+/// user, idempotency key, upstream id, result, ip
+type AuditRow = (
+    Option<uuid::Uuid>,
+    Option<String>,
+    Option<String>,
+    String,
+    Option<String>,
+);
+
+async fn insert_user(pool: &PgPool, email: &str) -> uuid::Uuid {
+    let id = uuid::Uuid::now_v7();
+    sqlx::query("INSERT INTO users (id, email, name, password_hash) VALUES ($1, $2, 'Test', 'x')")
+        .bind(id)
+        .bind(email)
+        .execute(pool)
+        .await
+        .expect("user");
+    id
+}
+
+/// Runs a deposit of `amount` for `user` on `investor` through `run_once` with form key `key`.
+async fn deposit_once(
+    pool: &PgPool,
+    c: &Contract,
+    user: uuid::Uuid,
+    investor: &InvestorId,
+    key: &str,
+    request: &CreateDepositRequest,
+) -> Result<Deposit, AppError> {
+    idempotency::run_once(
+        pool,
+        MoneyRequest {
+            user_id: user,
+            action: "deposit",
+            key,
+            request: &(investor, request),
+            ip: Some("203.0.113.9"),
+        },
+        |upstream| async move { c.client.create_deposit(investor, request, &upstream).await },
+    )
+    .await
+}
+
+#[sqlx::test]
+async fn money_moves_once_per_form_key_and_user(pool: PgPool) {
+    let c = start(pool.clone()).await;
+    let alice = insert_user(&pool, "alice@example.com").await;
+    let bob = insert_user(&pool, "bob@example.com").await;
+    let alice_inv = c.active_investor("alice-inv@example.com").await;
+    let bob_inv = c.active_investor("bob-inv@example.com").await;
+    let source = c.plaid_source(&alice_inv).await;
+    let request = ach_deposit("40.00", &source);
+
+    // A retry of the same form gets the stored answer.
+    let first = deposit_once(&pool, &c, alice, &alice_inv, "form-1", &request)
+        .await
+        .expect("deposit");
+    let again = deposit_once(&pool, &c, alice, &alice_inv, "form-1", &request)
+        .await
+        .expect("retry");
+    assert_eq!(again, first);
+
+    // A double click: two submits at once, one deposit, the same answer twice.
+    let (one, two) = tokio::join!(
+        deposit_once(&pool, &c, alice, &alice_inv, "form-2", &request),
+        deposit_once(&pool, &c, alice, &alice_inv, "form-2", &request),
+    );
+    let (one, two) = (one.expect("first click"), two.expect("second click"));
+    assert_eq!(one.id, two.id);
+    assert_ne!(one.id, first.id);
+
+    // The same form key with other details is refused, and moves nothing.
+    let err = deposit_once(
+        &pool,
+        &c,
+        alice,
+        &alice_inv,
+        "form-1",
+        &ach_deposit("41.00", &source),
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(err, AppError::Conflict(_)), "{err:?}");
+
+    let deposits = c
+        .client
+        .list_deposits(&alice_inv, &TransferQuery::default())
+        .await
+        .expect("list");
+    assert_eq!(deposits.data.len(), 2, "two forms, two deposits");
+
+    // Another user choosing the same form key gets a request of their own.
+    let bob_source = c.plaid_source(&bob_inv).await;
+    let bob_deposit = deposit_once(
+        &pool,
+        &c,
+        bob,
+        &bob_inv,
+        "form-1",
+        &ach_deposit("40.00", &bob_source),
+    )
+    .await
+    .expect("bob's deposit");
+    assert_ne!(bob_deposit.id, first.id);
+    assert_eq!(bob_deposit.investor_id.as_ref(), Some(&bob_inv));
+
+    // One audit record per request that reached Bluum, with the form key and Bluum's id.
+    let rows: Vec<AuditRow> = sqlx::query_as(
+        "SELECT user_id, idempotency_key, upstream_id, result, ip FROM audit_log
+             WHERE action = 'deposit' ORDER BY id",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    let expected = [
+        (alice, "form-1", first.id.as_str()),
+        (alice, "form-2", one.id.as_str()),
+        (bob, "form-1", bob_deposit.id.as_str()),
+    ];
+    assert_eq!(rows.len(), expected.len(), "{rows:?}");
+    for (row, (user, key, upstream)) in rows.iter().zip(expected) {
+        assert_eq!(row.0, Some(user));
+        assert_eq!(row.1.as_deref(), Some(key));
+        assert_eq!(row.2.as_deref(), Some(upstream));
+        assert_eq!(row.3, "pending", "a deposit in flight");
+        assert_eq!(row.4.as_deref(), Some("203.0.113.9"));
+    }
+}
+
+#[sqlx::test]
+async fn a_refused_request_frees_its_form_key(pool: PgPool) {
+    let c = start(pool.clone()).await;
+    let alice = insert_user(&pool, "alice@example.com").await;
+    let investor = c.active_investor("alice-inv@example.com").await;
+    let source = c.plaid_source(&investor).await;
+    let request = ach_withdrawal("30.00", &source);
+    let fingerprint = (&investor, &request);
+    let withdraw = || {
+        idempotency::run_once(
+            &pool,
+            MoneyRequest {
+                user_id: alice,
+                action: "withdrawal",
+                key: "form-w",
+                request: &fingerprint,
+                ip: None,
+            },
+            |upstream| {
+                let (client, investor, request) = (&c.client, &investor, &request);
+                async move { client.create_withdrawal(investor, request, &upstream).await }
+            },
+        )
+    };
+
+    // Nothing to withdraw yet: Bluum refuses, and the refusal is audited.
+    let err = withdraw().await.unwrap_err();
+    assert!(matches!(err, AppError::InsufficientFunds(_)), "{err:?}");
+    let failures: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM audit_log WHERE action = 'withdrawal' AND result = 'failure'
+         AND idempotency_key = 'form-w'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(failures, 1);
+
+    // Once there is money, the same form goes through: a fresh attempt, not Bluum's stored
+    // refusal.
+    c.funded(&investor, "100.00").await;
+    let withdrawal = withdraw().await.expect("withdrawal after funding");
+    assert_eq!(withdrawal.amount, dec("30.00"));
+    let replay = withdraw().await.expect("retry");
+    assert_eq!(replay.id, withdrawal.id);
+    let withdrawals = c
+        .client
+        .list_withdrawals(&investor, &TransferQuery::default())
+        .await
+        .expect("list");
+    assert_eq!(withdrawals.data.len(), 1);
+
+    // A malformed key never reaches Bluum.
+    let err = idempotency::run_once(
+        &pool,
+        MoneyRequest {
+            user_id: alice,
+            action: "withdrawal",
+            key: "",
+            request: &(&investor, &request),
+            ip: None,
+        },
+        |upstream| {
+            let (client, investor, request) = (&c.client, &investor, &request);
+            async move { client.create_withdrawal(investor, request, &upstream).await }
+        },
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(&err, AppError::Validation { field, .. } if field == "idempotency_key"),
+        "{err:?}"
+    );
 }

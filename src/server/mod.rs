@@ -5,6 +5,7 @@ pub mod auth;
 pub mod config;
 pub mod db;
 pub mod health;
+pub mod idempotency;
 pub mod security;
 pub mod state;
 pub mod telemetry;
@@ -194,6 +195,7 @@ async fn start() -> Result<(), StartError> {
             .clone()
             .continuously_delete_expired(tokio::time::Duration::from_secs(3600)),
     );
+    tokio::spawn(idempotency::purge_hourly(prepared.state.pool.clone()));
     let app = build_router(prepared.state, prepared.session_store);
 
     let listener = tokio::net::TcpListener::bind(addr)

@@ -1,0 +1,371 @@
+//! Money moves at most once: every deposit, withdrawal and order a user asks for goes through
+//! [`run_once`], with the idempotency key its form was rendered with.
+//!
+//! - **Scoped to the user.** `(user_id, key)` is the primary key of `idempotency_requests`, so a
+//!   key sent by one user can never replay, or collide with, another user's request.
+//! - **Stable upstream key.** The `Idempotency-Key` sent to Bluum is derived from the user and
+//!   the form's key ([`upstream_key`]): the same on every retry of the same form, and different
+//!   between users even if two browsers chose the same key (Bluum scopes keys to our API key
+//!   pair, which every user shares).
+//! - **Double clicks wait.** A request holds its key (a lease in the row, so no database
+//!   connection is held during the Bluum call) until Bluum answers; a second submit of the same
+//!   form waits for that answer and gets it again instead of sending a second request.
+//! - **Same key, other details: refused** with `Conflict`, as Bluum does.
+//! - **Failures.** When Bluum refused the request without acting on it (validation, insufficient
+//!   funds, market closed, …) the key is released so the user can correct the form and send it
+//!   again, under a fresh upstream key. When the outcome is unknown (timeout, 5xx, a conflict) the key stays taken: a retry
+//!   of the same form reuses it and Bluum deduplicates, and other details are refused.
+//! - **Audited.** Every attempt that reaches Bluum is written to the audit log with the form's key
+//!   and Bluum's id, inside the same transaction as the stored answer.
+//!
+//! Stored answers are kept for 24 hours, like Bluum's keys ([`purge_expired`]).
+
+use std::future::Future;
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use crate::bluum::error::BluumError;
+use crate::bluum::ids::IdempotencyKey;
+use crate::bluum::models::orders::Order;
+use crate::bluum::models::transfers::{Deposit, TransferStatus, Withdrawal};
+use crate::error::AppError;
+use crate::server::auth::audit::{self, Entry, Outcome};
+use crate::server::auth::internal;
+
+/// How long a stored answer is replayed.
+pub const RETENTION_HOURS: i32 = 24;
+/// How long a request holds its key while it talks to Bluum. Longer than the client's own
+/// timeouts and retries; after it a crashed request's key can be taken by a retry, which asks
+/// Bluum again under the same upstream key.
+const LEASE: std::time::Duration = std::time::Duration::from_secs(120);
+/// How long a second submit of the same form waits for the first one's answer.
+const WAIT_FOR_OTHER: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// One money-moving request of a signed-in user.
+#[derive(Debug, Clone, Copy)]
+pub struct MoneyRequest<'a, R> {
+    pub user_id: Uuid,
+    /// What it does, for the audit log: `deposit`, `withdrawal`, `order`, …
+    pub action: &'a str,
+    /// The key the form was rendered with (a hidden field), as the browser sent it.
+    pub key: &'a str,
+    /// Everything that identifies the request: the Bluum request body and the investor. Only
+    /// its hash is stored.
+    pub request: &'a R,
+    /// The client address, for the audit log.
+    pub ip: Option<&'a str>,
+}
+
+/// A Bluum answer to a money-moving request: its id and how far it got.
+pub trait MoneyResult {
+    fn upstream_id(&self) -> String;
+    fn outcome(&self) -> Outcome;
+}
+
+/// The `Idempotency-Key` sent to Bluum for `key` of `user_id`, at its `attempt`-th use (the
+/// count of earlier attempts Bluum turned down).
+pub fn upstream_key(user_id: Uuid, key: &str, attempt: i32) -> IdempotencyKey {
+    let mut hasher = Sha256::new();
+    hasher.update(user_id.as_bytes());
+    hasher.update(attempt.to_be_bytes());
+    hasher.update(key.as_bytes());
+    IdempotencyKey::parse(format!("bi_{}", hex::encode(hasher.finalize())))
+        .expect("hex is a valid key")
+}
+
+/// The hash that tells one request from another under the same key.
+fn request_hash(action: &str, request: &impl Serialize) -> Result<String, AppError> {
+    let body =
+        serde_json::to_vec(&json!({ "action": action, "request": request })).map_err(internal)?;
+    Ok(hex::encode(Sha256::digest(body)))
+}
+
+/// Runs `call` at most once for `(request.user_id, request.key)` and returns its answer, or the
+/// stored answer of an earlier run of the same request. See the module docs for the rules.
+pub async fn run_once<R, T, F, Fut>(
+    pool: &PgPool,
+    request: MoneyRequest<'_, R>,
+    call: F,
+) -> Result<T, AppError>
+where
+    R: Serialize,
+    T: MoneyResult + Serialize + DeserializeOwned,
+    F: FnOnce(IdempotencyKey) -> Fut,
+    Fut: Future<Output = Result<T, BluumError>>,
+{
+    let key = IdempotencyKey::parse(request.key).map_err(|_| AppError::Validation {
+        field: "idempotency_key".into(),
+        message: "This form is out of date. Reload the page and try again.".into(),
+    })?;
+    let hash = request_hash(request.action, request.request)?;
+
+    let attempt = claim(pool, &request, &key, &hash).await?;
+    let attempt = match attempt {
+        Claim::Replay(answer) => {
+            tracing::info!(
+                action = request.action,
+                "replaying the stored answer of a repeated request"
+            );
+            return serde_json::from_value(answer).map_err(internal);
+        }
+        Claim::Run { attempt } => attempt,
+    };
+    let upstream = upstream_key(request.user_id, key.as_str(), attempt);
+    let entry = |outcome| {
+        let mut entry = Entry::new(request.action, Some(request.user_id), outcome)
+            .idempotency_key(key.as_str());
+        if let Some(ip) = request.ip {
+            entry = entry.ip(ip);
+        }
+        entry
+    };
+    let result = call(upstream).await;
+    let mut tx = pool.begin().await.map_err(internal)?;
+    match result {
+        Ok(answer) => {
+            let upstream_id = answer.upstream_id();
+            sqlx::query(
+                "UPDATE idempotency_requests
+                 SET response = $3, upstream_id = $4, completed_at = now(), locked_until = NULL
+                 WHERE user_id = $1 AND key = $2",
+            )
+            .bind(request.user_id)
+            .bind(key.as_str())
+            .bind(serde_json::to_value(&answer).map_err(internal)?)
+            .bind(&upstream_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(internal)?;
+            audit::record(&mut *tx, entry(answer.outcome()).upstream_id(&upstream_id)).await?;
+            tx.commit().await.map_err(internal)?;
+            Ok(answer)
+        }
+        Err(err) => {
+            if !refused_without_acting(&err) {
+                // Unknown outcome: free the lease so a retry may ask Bluum again at once.
+                sqlx::query(
+                    "UPDATE idempotency_requests SET locked_until = NULL
+                     WHERE user_id = $1 AND key = $2",
+                )
+                .bind(request.user_id)
+                .bind(key.as_str())
+                .execute(&mut *tx)
+                .await
+                .map_err(internal)?;
+            } else {
+                // Released for a corrected request, which gets a fresh upstream key: Bluum
+                // keeps its refusal under the old one.
+                sqlx::query(
+                    "UPDATE idempotency_requests
+                     SET request_hash = NULL, attempt = attempt + 1, locked_until = NULL
+                     WHERE user_id = $1 AND key = $2",
+                )
+                .bind(request.user_id)
+                .bind(key.as_str())
+                .execute(&mut *tx)
+                .await
+                .map_err(internal)?;
+            }
+            let detail =
+                json!({ "error": err.code().unwrap_or("none"), "request_id": err.request_id() });
+            audit::record(&mut *tx, entry(Outcome::Failure).detail(detail)).await?;
+            tx.commit().await.map_err(internal)?;
+            Err(err.into())
+        }
+    }
+}
+
+enum Claim {
+    /// This request may call Bluum, as the `attempt`-th use of the key.
+    Run { attempt: i32 },
+    /// An earlier request with this key and these details has an answer.
+    Replay(serde_json::Value),
+}
+
+/// Takes the key for this request: waits while another request holds it, refuses other
+/// details under the same key, and hands back a stored answer when there is one.
+async fn claim<R: Serialize>(
+    pool: &PgPool,
+    request: &MoneyRequest<'_, R>,
+    key: &IdempotencyKey,
+    hash: &str,
+) -> Result<Claim, AppError> {
+    let started = std::time::Instant::now();
+    loop {
+        sqlx::query(
+            "INSERT INTO idempotency_requests (user_id, key, action) VALUES ($1, $2, $3)
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(request.user_id)
+        .bind(key.as_str())
+        .bind(request.action)
+        .execute(pool)
+        .await
+        .map_err(internal)?;
+
+        let mut tx = pool.begin().await.map_err(internal)?;
+        let (stored_hash, answer, attempt, busy): (
+            Option<String>,
+            Option<serde_json::Value>,
+            i32,
+            bool,
+        ) = sqlx::query_as(
+            "SELECT request_hash, response, attempt, coalesce(locked_until > now(), false)
+             FROM idempotency_requests WHERE user_id = $1 AND key = $2 FOR UPDATE",
+        )
+        .bind(request.user_id)
+        .bind(key.as_str())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(internal)?;
+
+        if stored_hash.as_deref().is_some_and(|stored| stored != hash) {
+            return Err(AppError::Conflict(
+                "This form was already sent with other details. Reload the page to start a new request."
+                    .into(),
+            ));
+        }
+        if let Some(answer) = answer {
+            return Ok(Claim::Replay(answer));
+        }
+        if busy {
+            // Another submit of this form is talking to Bluum: wait for its answer.
+            drop(tx);
+            if started.elapsed() > WAIT_FOR_OTHER {
+                return Err(AppError::Conflict(
+                    "This request is still being processed. Check your activity in a moment."
+                        .into(),
+                ));
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            continue;
+        }
+        sqlx::query(
+            "UPDATE idempotency_requests
+             SET request_hash = $3, action = $4, locked_until = now() + make_interval(secs => $5)
+             WHERE user_id = $1 AND key = $2",
+        )
+        .bind(request.user_id)
+        .bind(key.as_str())
+        .bind(hash)
+        .bind(request.action)
+        .bind(LEASE.as_secs_f64())
+        .execute(&mut *tx)
+        .await
+        .map_err(internal)?;
+        tx.commit().await.map_err(internal)?;
+        return Ok(Claim::Run { attempt });
+    }
+}
+
+/// Bluum turned the request down before acting on it, so the same form may be sent again with
+/// other details. Timeouts, server errors and conflicts leave the outcome unknown.
+fn refused_without_acting(err: &BluumError) -> bool {
+    !matches!(
+        err,
+        BluumError::Upstream { .. } | BluumError::Conflict { .. }
+    )
+}
+
+/// Deletes stored answers older than [`RETENTION_HOURS`]; returns how many.
+pub async fn purge_expired(pool: &PgPool) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query(
+        "DELETE FROM idempotency_requests WHERE created_at < now() - make_interval(hours => $1)",
+    )
+    .bind(RETENTION_HOURS)
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// Runs [`purge_expired`] every hour, for the life of the server.
+pub async fn purge_hourly(pool: PgPool) {
+    let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        every_hour.tick().await;
+        if let Err(error) = purge_expired(&pool).await {
+            tracing::warn!(%error, "could not purge old idempotency records");
+        }
+    }
+}
+
+fn transfer_outcome(status: &TransferStatus) -> Outcome {
+    match status {
+        TransferStatus::Completed => Outcome::Success,
+        TransferStatus::Cancelled | TransferStatus::Failed | TransferStatus::Expired => {
+            Outcome::Failure
+        }
+        _ => Outcome::Pending,
+    }
+}
+
+impl MoneyResult for Deposit {
+    fn upstream_id(&self) -> String {
+        self.id.to_string()
+    }
+    fn outcome(&self) -> Outcome {
+        transfer_outcome(&self.status)
+    }
+}
+
+impl MoneyResult for Withdrawal {
+    fn upstream_id(&self) -> String {
+        self.id.to_string()
+    }
+    fn outcome(&self) -> Outcome {
+        transfer_outcome(&self.status)
+    }
+}
+
+impl MoneyResult for Order {
+    fn upstream_id(&self) -> String {
+        self.id.to_string()
+    }
+    fn outcome(&self) -> Outcome {
+        use crate::bluum::models::orders::OrderStatus;
+        match self.status {
+            OrderStatus::Filled => Outcome::Success,
+            OrderStatus::Cancelled | OrderStatus::Failed => Outcome::Failure,
+            _ => Outcome::Pending,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn upstream_keys_differ_by_user_key_and_attempt_and_are_stable() {
+        let alice = Uuid::from_u128(1);
+        let bob = Uuid::from_u128(2);
+        let k = upstream_key(alice, "form-1", 0);
+        assert_eq!(k, upstream_key(alice, "form-1", 0), "stable across retries");
+        assert_ne!(k, upstream_key(bob, "form-1", 0), "scoped to the user");
+        assert_ne!(k, upstream_key(alice, "form-2", 0));
+        assert_ne!(k, upstream_key(alice, "form-1", 1), "new after a refusal");
+        assert!(k.as_str().starts_with("bi_") && k.as_str().len() == 67);
+    }
+
+    #[test]
+    fn request_hashes_cover_action_and_body() {
+        let a = request_hash("deposit", &json!({"amount": "10.00"})).unwrap();
+        assert_eq!(
+            a,
+            request_hash("deposit", &json!({"amount": "10.00"})).unwrap()
+        );
+        assert_ne!(
+            a,
+            request_hash("deposit", &json!({"amount": "10.01"})).unwrap()
+        );
+        assert_ne!(
+            a,
+            request_hash("withdrawal", &json!({"amount": "10.00"})).unwrap()
+        );
+    }
+}
