@@ -135,6 +135,26 @@ async fn lists_page_with_limit_and_offset(pool: PgPool) {
         .assert_error(400, "BLUM-400-003", Some("limit"));
 }
 
+#[sqlx::test]
+async fn list_date_filters_are_checked(pool: PgPool) {
+    let sim = start(pool).await;
+    let investor = sim.create_investor("dates@example.com", "Dates").await;
+    let id = investor["id"].as_str().unwrap();
+    for list in ["transactions", "deposits", "withdrawals"] {
+        let path = format!("/investors/{id}/{list}");
+        sim.get(&format!("{path}?date_from=2026-12-03&date_to=2026-12-01"))
+            .await
+            .assert_error(400, "BLUM-400-007", Some("date_from"));
+        sim.get(&format!("{path}?date_to=2026-02-30"))
+            .await
+            .assert_error(400, "BLUM-400-003", Some("date_to"));
+        let ok = sim
+            .get(&format!("{path}?date_from=2026-12-01&date_to=2026-12-01"))
+            .await;
+        assert_eq!(ok.status, 200, "{list}: {}", ok.text);
+    }
+}
+
 // ---- investors and KYC --------------------------------------------------------------------
 
 #[sqlx::test]

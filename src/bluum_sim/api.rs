@@ -462,6 +462,22 @@ pub fn is_date(raw: &str) -> bool {
     raw.len() == 10 && time::Date::parse(raw, format).is_ok()
 }
 
+/// Checks the `date_from` / `date_to` filters of a list: each `YYYY-MM-DD`
+/// (`BLUM-400-002`), and not from after to (`BLUM-400-007`).
+pub fn check_date_filters(query: &std::collections::HashMap<String, String>) -> ApiResult<()> {
+    for name in ["date_from", "date_to"] {
+        if query.get(name).is_some_and(|d| !is_date(d)) {
+            return Err(fail::format(name, format!("{name} must be YYYY-MM-DD")));
+        }
+    }
+    if let (Some(from), Some(to)) = (query.get("date_from"), query.get("date_to")) {
+        if from > to {
+            return Err(fail::date_range("date_from", "date_from is after date_to"));
+        }
+    }
+    Ok(())
+}
+
 /// An ISO 8601 timestamp (RFC 3339).
 pub fn is_timestamp(raw: &str) -> bool {
     OffsetDateTime::parse(raw, &Rfc3339).is_ok()

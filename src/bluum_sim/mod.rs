@@ -83,7 +83,7 @@ pub struct SimOptions {
     pub seed: u64,
     /// First webhook retry delay; later ones are 5, 30, 120 and 480 times it.
     pub webhook_retry_base: Duration,
-    /// How long a webhook receiver has to answer.
+    /// How long a webhook receiver has to answer (30 s, as Bluum allows).
     pub webhook_timeout: Duration,
 }
 
@@ -103,7 +103,7 @@ impl Default for SimOptions {
             transfer_step: Duration::from_secs(1),
             seed: 42,
             webhook_retry_base: Duration::from_secs(60),
-            webhook_timeout: Duration::from_secs(10),
+            webhook_timeout: Duration::from_secs(30),
         }
     }
 }

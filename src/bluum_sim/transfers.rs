@@ -366,11 +366,7 @@ fn list_transfers<T: Transfer>(
     path: &str,
 ) -> ApiResult<Value> {
     let page = Page::from_query(query)?;
-    for name in ["date_from", "date_to"] {
-        if query.get(name).is_some_and(|d| !api::is_date(d)) {
-            return Err(fail::format(name, format!("{name} must be YYYY-MM-DD")));
-        }
-    }
+    api::check_date_filters(query)?;
     world.investor(investor_id)?;
     let items = world
         .of_investor::<T>(investor_id)

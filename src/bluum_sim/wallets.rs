@@ -315,18 +315,7 @@ pub async fn transactions(
             return Err(fail::enumeration("type", TRANSACTION_TYPES));
         }
     }
-    for name in ["date_from", "date_to"] {
-        if let Some(date) = query.get(name) {
-            if !api::is_date(date) {
-                return Err(fail::format(name, format!("{name} must be YYYY-MM-DD")));
-            }
-        }
-    }
-    if let (Some(from), Some(to)) = (query.get("date_from"), query.get("date_to")) {
-        if from > to {
-            return Err(fail::date_range("date_from", "date_from is after date_to"));
-        }
-    }
+    api::check_date_filters(&query)?;
     let world = sim.lock().await;
     world.investor(&investor_id)?;
     let items = world
