@@ -50,7 +50,8 @@ ensure_rust_tools() {
     log "building wasm-bindgen-cli $wb (first time only, ~2 min)"
     # --locked can fail when the CLI's lock file pins a crate the registry no longer serves.
     timed cargo install --locked --force wasm-bindgen-cli --version "$wb" \
-      || timed cargo install --force wasm-bindgen-cli --version "$wb"
+      || { log "its lock file pins a crate version crates.io no longer serves: building with current compatible versions"
+           timed cargo install --force wasm-bindgen-cli --version "$wb"; }
   fi
 }
 
