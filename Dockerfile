@@ -10,7 +10,8 @@ COPY scripts/ scripts/
 COPY Cargo.toml Cargo.lock package.json package-lock.json ./
 RUN bash -c 'source scripts/lib.sh && ensure_rust_tools && ensure_npm_packages'
 COPY . .
-RUN cargo leptos build --release
+# Through lib.sh, so cargo-leptos gets the same tool settings as scripts/run.sh (no GitHub lookups).
+RUN bash -c 'source scripts/lib.sh && cargo leptos build --release'
 
 # Runtime stage: just the server binary and the site assets, as a non-root user.
 FROM debian:bookworm-slim AS runtime

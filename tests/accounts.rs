@@ -14,6 +14,15 @@ use common::smtp_sink::SmtpSink;
 use common::{spawn_app, spawn_app_with};
 use sqlx::PgPool;
 
+/// Asks for a reset link for `email`, as the forgot-password form does.
+async fn forgot_password(
+    app: &common::TestApp,
+    client: &reqwest::Client,
+    email: &str,
+) -> (u16, serde_json::Value) {
+    call_json(app, client, "auth/forgot_password", &[("email", email)]).await
+}
+
 fn unix_now() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -381,20 +390,8 @@ async fn reset_links_work_once_and_end_every_session(pool: PgPool) {
 
     // Unknown and known emails get the same answer; only the known one gets mail.
     let anon = app.new_client();
-    let unknown = call_json(
-        &app,
-        &anon,
-        "auth/forgot_password",
-        &[("email", "ghost@example.com")],
-    )
-    .await;
-    let known = call_json(
-        &app,
-        &anon,
-        "auth/forgot_password",
-        &[("email", "Jane@example.com")],
-    )
-    .await;
+    let unknown = forgot_password(&app, &anon, "ghost@example.com").await;
+    let known = forgot_password(&app, &anon, "Jane@example.com").await;
     assert_eq!(unknown, known);
     assert_eq!(known.0, 200);
     let token = reset_token_from_outbox(&pool, "jane@example.com")
@@ -720,29 +717,29 @@ async fn forms_work_without_javascript(pool: PgPool) {
     assert_eq!(res.status(), 200, "signed in, the account page renders");
 }
 
-#[sqlx::test]
-async fn with_smtp_configured_reset_links_go_out_by_smtp(pool: PgPool) {
-    let sink = SmtpSink::start().await;
-    let smtp_url = sink.url();
+/// The app sending email through `smtp_url`, with jane@example.com signed up.
+async fn app_with_jane_mailing_through(pool: PgPool, smtp_url: &str) -> common::TestApp {
     let app = spawn_app_with(
-        pool.clone(),
+        pool,
         &[
-            ("SMTP_URL", &smtp_url),
+            ("SMTP_URL", smtp_url),
             ("EMAIL_FROM", "Bluum Invest <no-reply@bluum.test>"),
         ],
     )
     .await;
     sign_up(&app, &app.new_client(), "jane@example.com").await;
+    app
+}
+
+#[sqlx::test]
+async fn with_smtp_configured_reset_links_go_out_by_smtp(pool: PgPool) {
+    let sink = SmtpSink::start().await;
+    let smtp_url = sink.url();
+    let app = app_with_jane_mailing_through(pool.clone(), &smtp_url).await;
 
     let anon = app.new_client();
     let started = std::time::Instant::now();
-    let (status, body) = call_json(
-        &app,
-        &anon,
-        "auth/forgot_password",
-        &[("email", "jane@example.com")],
-    )
-    .await;
+    let (status, body) = forgot_password(&app, &anon, "jane@example.com").await;
     assert_eq!(status, 200);
     assert_eq!(body["outbox"], false, "no outbox link when mail is real");
     let mut messages = sink.messages();
@@ -796,30 +793,10 @@ async fn a_failing_mail_server_does_not_tell_whether_the_email_exists(pool: PgPo
     let port = closed.local_addr().unwrap().port();
     drop(closed);
     let smtp_url = format!("smtp://127.0.0.1:{port}");
-    let app = spawn_app_with(
-        pool.clone(),
-        &[
-            ("SMTP_URL", &smtp_url),
-            ("EMAIL_FROM", "Bluum Invest <no-reply@bluum.test>"),
-        ],
-    )
-    .await;
-    sign_up(&app, &app.new_client(), "jane@example.com").await;
+    let app = app_with_jane_mailing_through(pool.clone(), &smtp_url).await;
     let anon = app.new_client();
-    let unknown = call_json(
-        &app,
-        &anon,
-        "auth/forgot_password",
-        &[("email", "ghost@example.com")],
-    )
-    .await;
-    let known = call_json(
-        &app,
-        &anon,
-        "auth/forgot_password",
-        &[("email", "jane@example.com")],
-    )
-    .await;
+    let unknown = forgot_password(&app, &anon, "ghost@example.com").await;
+    let known = forgot_password(&app, &anon, "jane@example.com").await;
     assert_eq!(known.0, 200);
     assert_eq!(unknown, known);
 }

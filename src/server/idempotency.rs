@@ -146,31 +146,23 @@ where
             Ok(answer)
         }
         Err(err) => {
-            if !refused_without_acting(&err) {
-                // Unknown outcome: free the lease so a retry may ask Bluum again at once.
-                sqlx::query(
-                    "UPDATE idempotency_requests SET locked_until = NULL
-                     WHERE user_id = $1 AND key = $2",
-                )
-                .bind(request.user_id)
-                .bind(key.as_str())
-                .execute(&mut *tx)
-                .await
-                .map_err(internal)?;
-            } else {
+            let release = if refused_without_acting(&err) {
                 // Released for a corrected request, which gets a fresh upstream key: Bluum
                 // keeps its refusal under the old one.
-                sqlx::query(
-                    "UPDATE idempotency_requests
-                     SET request_hash = NULL, attempt = attempt + 1, locked_until = NULL
-                     WHERE user_id = $1 AND key = $2",
-                )
+                "UPDATE idempotency_requests
+                 SET request_hash = NULL, attempt = attempt + 1, locked_until = NULL
+                 WHERE user_id = $1 AND key = $2"
+            } else {
+                // Unknown outcome: free the lease so a retry may ask Bluum again at once.
+                "UPDATE idempotency_requests SET locked_until = NULL
+                 WHERE user_id = $1 AND key = $2"
+            };
+            sqlx::query(release)
                 .bind(request.user_id)
                 .bind(key.as_str())
                 .execute(&mut *tx)
                 .await
                 .map_err(internal)?;
-            }
             let detail =
                 json!({ "error": err.code().unwrap_or("none"), "request_id": err.request_id() });
             audit::record(&mut *tx, entry(Outcome::Failure).detail(detail)).await?;
