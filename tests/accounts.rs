@@ -545,6 +545,20 @@ async fn two_factor_enrolment_sign_in_recovery_and_turning_it_off(pool: PgPool) 
     );
     assert!(html.contains(qr_svg), "the page inlines the same QR code");
     assert!(html.contains(&secret), "the key stays as the fallback");
+    // The pending set-up is in the session, sealed.
+    let sessions: Vec<String> =
+        sqlx::query_scalar("SELECT encode(data, 'escape') FROM tower_sessions.session")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert!(!sessions.is_empty());
+    assert!(
+        sessions.iter().all(|data| !data.contains(&secret)),
+        "the pending key is not in a session in plain text"
+    );
+    assert!(sessions
+        .iter()
+        .any(|data| data.contains("auth.totp_enrolment")));
 
     let (status, body) = call_json(
         &app,
@@ -574,6 +588,14 @@ async fn two_factor_enrolment_sign_in_recovery_and_turning_it_off(pool: PgPool) 
     assert!(
         !stored.contains(&codes[0]),
         "recovery codes are stored hashed"
+    );
+    let sealed: String = sqlx::query_scalar("SELECT totp_secret FROM users")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert!(
+        sealed.starts_with("v1.") && !sealed.contains(&secret),
+        "the authenticator key is stored sealed: {sealed}"
     );
 
     // Password alone no longer signs in: it asks for the code.

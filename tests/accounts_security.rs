@@ -259,6 +259,10 @@ async fn the_outbox_is_a_development_tool_only(pool: PgPool) {
                 "SESSION_SECRET",
                 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
             ),
+            (
+                "DATA_KEY",
+                "8f3a0c6e2d9b47f1a5c3e7b9d1f2a4c6e8b0d2f4a6c8e0b2d4f6a8c0e2b4d6f8",
+            ),
             ("SMTP_URL", "smtp://127.0.0.1:2525"),
             ("EMAIL_FROM", "Bluum Invest <no-reply@invest.example.com>"),
         ],

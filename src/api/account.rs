@@ -46,6 +46,25 @@ mod imp {
 
     const ENROLMENT_KEY: &str = "auth.totp_enrolment";
 
+    /// The secret of a two-factor set-up started in this session (kept sealed in the session
+    /// until a code proves the app has it). `None` when there is none, or it no longer opens.
+    async fn pending_enrolment(
+        session: &tower_sessions::Session,
+        user: &User,
+    ) -> Result<Option<String>, AppError> {
+        let sealed = session
+            .get::<String>(ENROLMENT_KEY)
+            .await
+            .map_err(AuthError::from)?;
+        Ok(sealed.and_then(|sealed| {
+            state()
+                .config
+                .data_key
+                .open(&sealed, user.id.as_bytes())
+                .ok()
+        }))
+    }
+
     /// What the page shows to enrol `secret` for the account `email`.
     fn setup_for(secret: String, email: &str) -> Result<TwoFactorSetup, AppError> {
         let uri = totp::provisioning_uri(&secret, email)?;
@@ -88,7 +107,7 @@ mod imp {
                 ));
             }
             let mut conn = state.pool.acquire().await.map_err(AuthError::from)?;
-            if !totp::accept_code(&mut conn, user, &code).await? {
+            if !totp::accept_code(&mut conn, &state.config.data_key, user, &code).await? {
                 throttle::record_failure(&state.pool, &user.email, &ip).await?;
                 return Err(field(
                     code_field,
@@ -115,11 +134,7 @@ mod imp {
             None
         } else {
             let session = session::request_session().await?;
-            match session
-                .get::<String>(ENROLMENT_KEY)
-                .await
-                .map_err(AuthError::from)?
-            {
+            match pending_enrolment(&session, &user).await? {
                 Some(secret) => Some(setup_for(secret, &user.email)?),
                 None => None,
             }
@@ -216,8 +231,12 @@ mod imp {
         let setup = setup_for(totp::new_secret(), &user.email)?;
         // Kept in the session until a code proves the app has it.
         let session = session::request_session().await?;
+        let sealed = state()
+            .config
+            .data_key
+            .seal(&setup.secret, user.id.as_bytes())?;
         session
-            .insert(ENROLMENT_KEY, &setup.secret)
+            .insert(ENROLMENT_KEY, sealed)
             .await
             .map_err(AuthError::from)?;
         Ok(setup)
@@ -227,11 +246,7 @@ mod imp {
         let user = session::require_user().await?;
         let state = state();
         let session = session::request_session().await?;
-        let Some(secret) = session
-            .get::<String>(ENROLMENT_KEY)
-            .await
-            .map_err(AuthError::from)?
-        else {
+        let Some(secret) = pending_enrolment(&session, &user).await? else {
             return Err(field("setup_code", "Start the set-up again: it timed out."));
         };
         let Some(step) = totp::matching_step(&secret, &setup_code, None)? else {
@@ -242,7 +257,7 @@ mod imp {
         };
         let ip = client_ip();
         let mut tx = state.pool.begin().await.map_err(AuthError::from)?;
-        let codes = totp::enable(&mut tx, user.id, &secret, step).await?;
+        let codes = totp::enable(&mut tx, &state.config.data_key, user.id, &secret, step).await?;
         audit::record(
             &mut *tx,
             Entry::new("two_factor_enabled", Some(user.id), Outcome::Success).ip(&ip),

@@ -164,7 +164,7 @@ mod imp {
             .acquire()
             .await
             .map_err(crate::server::auth::AuthError::from)?;
-        if !totp::accept_code(&mut conn, &user, &code).await? {
+        if !totp::accept_code(&mut conn, &state.config.data_key, &user, &code).await? {
             throttle::record_failure(&state.pool, &user.email, &ip).await?;
             audit::record(
                 &state.pool,

@@ -10,6 +10,7 @@ use std::net::SocketAddr;
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::bluum_sim::MarketHours;
+use crate::server::auth::sealed::DataKey;
 
 /// Where the app runs. `APP_ENV=production` turns on the production checks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,6 +58,9 @@ pub struct Config {
     pub email_from: String,
     /// Take the client address from `X-Forwarded-For` (only behind a proxy that sets it).
     pub trust_proxy: bool,
+    /// Seals secrets stored in the database (two-factor keys). Required in production; a fixed,
+    /// public key in development and demos.
+    pub data_key: DataKey,
 }
 
 /// A setting that is missing, malformed or unsafe. Its `Display` is the one line users see.
@@ -270,6 +274,24 @@ impl Config {
             _ => {}
         }
 
+        let data_key = match get("DATA_KEY") {
+            Some(value) => DataKey::from_hex(&value).ok_or_else(|| {
+                ConfigError::new(
+                    "DATA_KEY",
+                    "is not 64 hex digits",
+                    "generate one with: openssl rand -hex 32",
+                )
+            })?,
+            None if production => {
+                return Err(ConfigError::new(
+                    "DATA_KEY",
+                    "is missing in production",
+                    "generate one with: openssl rand -hex 32 (and keep it: two-factor keys stored under it cannot be read without it)",
+                ))
+            }
+            None => DataKey::development(),
+        };
+
         let smtp_url = match get("SMTP_URL") {
             Some(url) if url.starts_with("smtp://") || url.starts_with("smtps://") => {
                 Some(SecretString::from(url))
@@ -334,6 +356,7 @@ impl Config {
             webhook_secret,
             session_secret,
             smtp_url,
+            data_key,
             email_from,
             trust_proxy,
         })
@@ -467,6 +490,10 @@ mod tests {
             ("DATABASE_URL", "postgres://u@db/app"),
             ("PUBLIC_URL", "https://invest.example.com"),
             ("SESSION_SECRET", SECRET),
+            (
+                "DATA_KEY",
+                "8f3a0c6e2d9b47f1a5c3e7b9d1f2a4c6e8b0d2f4a6c8e0b2d4f6a8c0e2b4d6f8",
+            ),
             ("SMTP_URL", "smtps://user:pw@smtp.example.com:465"),
             ("EMAIL_FROM", "Bluum Invest <no-reply@invest.example.com>"),
         ];
@@ -488,6 +515,10 @@ mod tests {
             "PUBLIC_URL"
         );
 
+        assert_eq!(config(&without("DATA_KEY")).unwrap_err().var, "DATA_KEY");
+        let mut short_key = without("DATA_KEY");
+        short_key.push(("DATA_KEY", "8f3a0c6e"));
+        assert_eq!(config(&short_key).unwrap_err().var, "DATA_KEY");
         assert_eq!(config(&without("SMTP_URL")).unwrap_err().var, "SMTP_URL");
         assert_eq!(
             config(&without("EMAIL_FROM")).unwrap_err().var,

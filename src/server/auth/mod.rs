@@ -18,6 +18,7 @@ pub mod email;
 pub mod investor_link;
 pub mod password;
 pub mod reset;
+pub mod sealed;
 pub mod session;
 pub mod throttle;
 pub mod totp;
@@ -38,6 +39,8 @@ pub enum AuthError {
     Totp(String),
     #[error("email: {0}")]
     Email(String),
+    #[error("sealed secret: {0}")]
+    Sealed(&'static str),
 }
 
 impl From<AuthError> for AppError {

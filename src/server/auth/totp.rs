@@ -16,6 +16,7 @@ use sqlx::PgConnection;
 use totp_rs::{Algorithm, Secret, TOTP};
 use uuid::Uuid;
 
+use super::sealed::DataKey;
 use super::users::User;
 use super::AuthError;
 
@@ -147,8 +148,10 @@ fn new_recovery_code() -> String {
 
 /// Turns two-factor sign-in on with `secret_b32` and returns new recovery codes (shown once).
 /// `accepted_step` is the step of the code that confirmed the enrolment.
+/// The secret is stored sealed with `key` (see [`super::sealed`]).
 pub async fn enable(
     tx: &mut PgConnection,
+    key: &DataKey,
     user_id: Uuid,
     secret_b32: &str,
     accepted_step: i64,
@@ -157,7 +160,7 @@ pub async fn enable(
         "UPDATE users SET totp_secret = $2, totp_last_step = $3, updated_at = now() WHERE id = $1",
     )
     .bind(user_id)
-    .bind(secret_b32)
+    .bind(key.seal(secret_b32, user_id.as_bytes())?)
     .bind(accepted_step)
     .execute(&mut *tx)
     .await?;
@@ -193,13 +196,15 @@ pub async fn disable(tx: &mut PgConnection, user_id: Uuid) -> Result<(), AuthErr
 /// unused recovery code (then used up). False when two-factor is off.
 pub async fn accept_code(
     db: &mut PgConnection,
+    key: &DataKey,
     user: &User,
     code: &str,
 ) -> Result<bool, AuthError> {
-    let Some(secret) = &user.totp_secret else {
+    let Some(sealed) = &user.totp_secret else {
         return Ok(false);
     };
-    if let Some(step) = matching_step(secret, code, user.totp_last_step)? {
+    let secret = key.open(sealed, user.id.as_bytes())?;
+    if let Some(step) = matching_step(&secret, code, user.totp_last_step)? {
         // Conditional update: two requests racing with the same code cannot both win.
         let updated = sqlx::query(
             "UPDATE users SET totp_last_step = $2
