@@ -213,6 +213,46 @@ async fn repeated_failures_lock_the_account_with_a_clear_wait(pool: PgPool) {
 }
 
 #[sqlx::test]
+async fn sign_ups_are_throttled_per_email_and_per_address(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    let attempt = |email: String| {
+        let app = &app;
+        async move {
+            call_json(
+                app,
+                &app.new_client(),
+                "auth/sign_up",
+                &[("name", "Jane"), ("email", &email), ("password", PASSWORD)],
+            )
+            .await
+        }
+    };
+    // Probing one email: the sixth try within the window waits, whatever the answer was.
+    sign_up(&app, &app.new_client(), "taken@example.com").await;
+    for _ in 0..4 {
+        let (status, body) = attempt("taken@example.com".into()).await;
+        assert_eq!(status, 422, "{body}");
+        assert_eq!(validation(&body).0, "email");
+    }
+    let (status, body) = attempt("taken@example.com".into()).await;
+    assert_eq!(status, 429, "{body}");
+    assert!(body["TooManyAttempts"]["minutes"].as_u64().unwrap() >= 14);
+
+    // Many emails from one address: 20 attempts (5 above), then a wait.
+    for i in 0..15 {
+        let (status, body) = attempt(format!("new{i}@example.com")).await;
+        assert_eq!(status, 200, "{body}");
+    }
+    let (status, body) = attempt("one-more@example.com".into()).await;
+    assert_eq!(status, 429, "{body}");
+    let users: i64 = sqlx::query_scalar("SELECT count(*) FROM users")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(users, 16, "nothing is created while throttled");
+}
+
+#[sqlx::test]
 async fn repeated_failures_from_one_address_are_throttled(pool: PgPool) {
     let app = spawn_app(pool.clone()).await;
     sign_up(&app, &app.new_client(), "jane@example.com").await;

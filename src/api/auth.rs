@@ -55,6 +55,13 @@ mod imp {
         let name = users::normalise_name(&name).map_err(|m| field("name", m))?;
         let email = users::normalise_email(&email).map_err(|m| field("email", m))?;
         password::check_new_password(&password, &email, &name).map_err(|m| field("password", m))?;
+        // Every valid sign-up counts like a failed sign-in, per email and per address: it costs
+        // a password hash, and the answer tells whether the email is taken, so neither may be
+        // asked for without limit.
+        let ip = client_ip();
+        let (account_key, ip_key) = (format!("signup:{email}"), format!("signup:{ip}"));
+        throttled(&account_key, &ip_key).await?;
+        throttle::record_failure(&state.pool, &account_key, &ip_key).await?;
         let hash = password::hash(SecretString::from(password)).await?;
 
         let mut tx = state
@@ -70,7 +77,6 @@ mod imp {
                 "An account with this email already exists. Sign in instead.",
             ));
         };
-        let ip = client_ip();
         audit::record(
             &mut *tx,
             Entry::new("sign_up", Some(user.id), Outcome::Success).ip(&ip),
