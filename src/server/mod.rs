@@ -18,7 +18,7 @@ use axum::routing::get;
 use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list_with_exclusions_and_ssg_and_context, LeptosRoutes};
 use time::Duration;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_sessions::cookie::Key;
@@ -105,11 +105,14 @@ pub async fn prepare_sessions(pool: &sqlx::PgPool) -> Result<PostgresStore, Star
 /// The whole HTTP surface: health probes, pages, server functions and static files, wrapped in
 /// sessions, a body limit and the request log.
 pub fn build_router(state: AppState, session_store: PostgresStore) -> Router {
-    let routes = generate_route_list(App);
     let context = {
         let state = state.clone();
         move || provide_context(state.clone())
     };
+    // Listing the routes renders the app shell once; it gets the same context as a request, so
+    // components that load data (the header's account slot) find the state they expect.
+    let (routes, _) =
+        generate_route_list_with_exclusions_and_ssg_and_context(App, None, context.clone());
     let sessions = SessionManagerLayer::new(session_store)
         .with_name("bluum_session")
         .with_http_only(true)

@@ -159,10 +159,13 @@ pub async fn require_user() -> Result<User, AppError> {
     }
 }
 
-/// The signed-in user of the current server function call, if any.
+/// The signed-in user of the current server function call, if any. Outside a real request
+/// (the render that lists the app's routes at start-up) there is no session, so no user.
 pub async fn optional_user() -> Result<Option<User>, AppError> {
     let state = expect_context::<AppState>();
-    let session = request_session().await?;
+    let Ok(session) = leptos_axum::extract::<Session>().await else {
+        return Ok(None);
+    };
     Ok(current_user(&session, &state.pool).await?)
 }
 
