@@ -50,18 +50,24 @@ mod imp {
         }
     }
 
+    /// Counts one `kind` attempt (sign-up, reset request) for `email` and `ip`, in counters of
+    /// their own apart from sign-ins; refuses it once either has reached its limit.
+    async fn limit_attempts(kind: &str, email: &str, ip: &str) -> Result<(), AppError> {
+        let (account, address) = (format!("{kind}:{email}"), format!("{kind}:{ip}"));
+        throttled(&account, &address).await?;
+        throttle::record_failure(&state().pool, &account, &address).await?;
+        Ok(())
+    }
+
     pub async fn sign_up(name: String, email: String, password: String) -> Result<(), AppError> {
         let state = state();
         let name = users::normalise_name(&name).map_err(|m| field("name", m))?;
         let email = users::normalise_email(&email).map_err(|m| field("email", m))?;
         password::check_new_password(&password, &email, &name).map_err(|m| field("password", m))?;
-        // Every valid sign-up counts like a failed sign-in, per email and per address: it costs
-        // a password hash, and the answer tells whether the email is taken, so neither may be
-        // asked for without limit.
+        // A sign-up costs a password hash, and its answer tells whether the email is taken, so
+        // neither may be asked for without limit.
         let ip = client_ip();
-        let (account_key, ip_key) = (format!("signup:{email}"), format!("signup:{ip}"));
-        throttled(&account_key, &ip_key).await?;
-        throttle::record_failure(&state.pool, &account_key, &ip_key).await?;
+        limit_attempts("signup", &email, &ip).await?;
         let hash = password::hash(SecretString::from(password)).await?;
 
         let mut tx = state
@@ -219,13 +225,7 @@ mod imp {
         let email = users::normalise_email(&email).map_err(|m| field("email", m))?;
         // Resets are throttled per address like sign-ins, so the form cannot be used to flood
         // someone's inbox; each request counts as an attempt.
-        throttled(&format!("reset:{email}"), &format!("reset:{ip}")).await?;
-        throttle::record_failure(
-            &state.pool,
-            &format!("reset:{email}"),
-            &format!("reset:{ip}"),
-        )
-        .await?;
+        limit_attempts("reset", &email, &ip).await?;
         if let Some(user) = users::find_by_email(&state.pool, &email).await? {
             let token = reset::create(&state.pool, user.id).await?;
             let link = format!("{}/reset-password?token={token}", state.config.public_url);

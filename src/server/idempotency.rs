@@ -13,8 +13,9 @@
 //! - **Same key, other details: refused** with `Conflict`, as Bluum does.
 //! - **Failures.** When Bluum refused the request without acting on it (validation, insufficient
 //!   funds, market closed, …) the key is released so the user can correct the form and send it
-//!   again, under a fresh upstream key. When the outcome is unknown (timeout, 5xx, a conflict) the key stays taken: a retry
-//!   of the same form reuses it and Bluum deduplicates, and other details are refused.
+//!   again, under a fresh upstream key. When the outcome is unknown (timeout, 5xx, a conflict)
+//!   the key stays taken: a retry of the same form reuses it and Bluum deduplicates, and other
+//!   details are refused.
 //! - **Audited.** Every attempt that reaches Bluum is written to the audit log with the form's key
 //!   and Bluum's id, inside the same transaction as the stored answer.
 //!
@@ -187,19 +188,18 @@ async fn claim<R: Serialize>(
     key: &IdempotencyKey,
     hash: &str,
 ) -> Result<Claim, AppError> {
+    sqlx::query(
+        "INSERT INTO idempotency_requests (user_id, key, action) VALUES ($1, $2, $3)
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(request.user_id)
+    .bind(key.as_str())
+    .bind(request.action)
+    .execute(pool)
+    .await
+    .map_err(internal)?;
     let started = std::time::Instant::now();
     loop {
-        sqlx::query(
-            "INSERT INTO idempotency_requests (user_id, key, action) VALUES ($1, $2, $3)
-             ON CONFLICT DO NOTHING",
-        )
-        .bind(request.user_id)
-        .bind(key.as_str())
-        .bind(request.action)
-        .execute(pool)
-        .await
-        .map_err(internal)?;
-
         let mut tx = pool.begin().await.map_err(internal)?;
         let (stored_hash, answer, attempt, busy): (
             Option<String>,
