@@ -17,6 +17,9 @@ pub enum AppError {
     /// Signed in, but this is not yours to see or change.
     #[error("You don't have access to that.")]
     Forbidden,
+    /// Signed in, but no investing account is open yet: pages send the user to onboarding.
+    #[error("Open your investing account first.")]
+    NotOnboarded,
     /// The thing asked for does not exist (or is not the user's).
     #[error("We couldn't find that.")]
     NotFound,
@@ -58,14 +61,15 @@ impl AppError {
         }
     }
 
-    /// The HTTP status this error is sent with, for API clients (the browser reads the body).
+    /// The HTTP status this error is sent with. Set for every server function in one place
+    /// (`server::server_fns::status_from_error`); the browser reads the body.
     pub fn status_code(&self) -> u16 {
         match self {
             Self::NotSignedIn => 401,
             Self::Forbidden => 403,
             Self::NotFound => 404,
-            Self::Validation { .. } => 422,
-            Self::InsufficientFunds(_) | Self::MarketClosed(_) | Self::Conflict(_) => 409,
+            Self::Validation { .. } | Self::InsufficientFunds(_) => 422,
+            Self::NotOnboarded | Self::MarketClosed(_) | Self::Conflict(_) => 409,
             Self::RateLimited | Self::TooManyAttempts { .. } => 429,
             Self::Upstream { .. } | Self::Network => 502,
             Self::Internal { .. } => 500,
@@ -77,6 +81,36 @@ impl AppError {
         match self {
             Self::Validation { field: f, message } if f == field => Some(message.clone()),
             _ => None,
+        }
+    }
+}
+
+/// Server-side conversions: failures that are not the user's fault become [`AppError::Internal`],
+/// with the detail logged under the request id.
+#[cfg(feature = "ssr")]
+mod server_side {
+    use super::AppError;
+
+    impl AppError {
+        /// An `Internal` error for the user; the detail goes to the log under the current
+        /// request id, which the message quotes.
+        pub fn internal(err: impl std::fmt::Display) -> Self {
+            let request_id =
+                crate::server::telemetry::current_request_id().unwrap_or_else(|| "n/a".into());
+            tracing::error!(request_id = %request_id, error = %err, "internal error");
+            Self::Internal { request_id }
+        }
+    }
+
+    impl From<sqlx::Error> for AppError {
+        fn from(err: sqlx::Error) -> Self {
+            Self::internal(format!("database: {err}"))
+        }
+    }
+
+    impl From<tower_sessions::session::Error> for AppError {
+        fn from(err: tower_sessions::session::Error) -> Self {
+            Self::internal(format!("session store: {err}"))
         }
     }
 }

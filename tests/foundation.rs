@@ -94,13 +94,26 @@ async fn unknown_paths_get_the_app_404_page(pool: PgPool) {
 }
 
 #[sqlx::test]
-async fn oversized_bodies_are_refused(pool: PgPool) {
+async fn bodies_are_small_by_default(pool: PgPool) {
+    use bluum_invest::server::security::{body_limit, MAX_FORM_BYTES};
     let app = spawn_app(pool).await;
-    let body = vec![b'a'; bluum_invest::server::MAX_BODY_BYTES + 1];
+    // Any path, known or not, that is not listed as taking more: a form's worth at most.
+    for path in ["/api/anything_new", "/api/account/profile", "/sign-in"] {
+        let res = app
+            .client
+            .post(app.url(path))
+            .body(vec![b'a'; MAX_FORM_BYTES + 1])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 413, "{path}");
+    }
+    // The document upload takes a 10 MB file, and no more.
+    let upload = bluum_invest::api::onboarding::UPLOAD_PATH;
     let res = app
         .client
-        .post(app.url("/api/anything"))
-        .body(body)
+        .post(app.url(upload))
+        .body(vec![b'a'; body_limit(upload) + 1])
         .send()
         .await
         .unwrap();

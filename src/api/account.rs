@@ -32,30 +32,26 @@ pub struct TwoFactorSetup {
 }
 
 #[cfg(feature = "ssr")]
-mod imp {
-    use secrecy::SecretString;
-    use serde_json::json;
+mod ssr {
+    pub use secrecy::SecretString;
+    pub use serde_json::json;
 
-    use super::{Profile, TwoFactorSetup};
-    use crate::api::auth::{field, state, throttled};
-    use crate::error::AppError;
-    use crate::server::auth::audit::{self, Entry, Outcome};
-    use crate::server::auth::users::User;
-    use crate::server::auth::{investor_link, password, session, throttle, totp, users, AuthError};
-    use crate::server::security::client_ip;
+    pub use super::TwoFactorSetup;
+    pub use crate::api::{client_ip, field, require_user, state, throttled};
+    pub use crate::error::AppError;
+    pub use crate::server::auth::audit::{self, Entry, Outcome};
+    pub use crate::server::auth::users::User;
+    pub use crate::server::auth::{investor_link, password, session, throttle, totp, users};
 
-    const ENROLMENT_KEY: &str = "auth.totp_enrolment";
+    pub const ENROLMENT_KEY: &str = "auth.totp_enrolment";
 
     /// The secret of a two-factor set-up started in this session (kept sealed in the session
     /// until a code proves the app has it). `None` when there is none, or it no longer opens.
-    async fn pending_enrolment(
+    pub async fn pending_enrolment(
         session: &tower_sessions::Session,
         user: &User,
     ) -> Result<Option<String>, AppError> {
-        let sealed = session
-            .get::<String>(ENROLMENT_KEY)
-            .await
-            .map_err(AuthError::from)?;
+        let sealed = session.get::<String>(ENROLMENT_KEY).await?;
         Ok(sealed.and_then(|sealed| {
             state()
                 .config
@@ -66,7 +62,7 @@ mod imp {
     }
 
     /// What the page shows to enrol `secret` for the account `email`.
-    fn setup_for(secret: String, email: &str) -> Result<TwoFactorSetup, AppError> {
+    pub fn setup_for(secret: String, email: &str) -> Result<TwoFactorSetup, AppError> {
         let uri = totp::provisioning_uri(&secret, email)?;
         let qr_svg = totp::qr_svg(&uri)?;
         Ok(TwoFactorSetup {
@@ -79,7 +75,7 @@ mod imp {
     /// Checks the current password (and the two-factor code when it is on) before a sensitive
     /// change. Failures count towards the sign-in throttle.
     /// `fields` names the form's password and code fields, for the messages.
-    async fn reauthenticate(
+    pub async fn reauthenticate(
         user: &User,
         current_password: String,
         code: Option<String>,
@@ -106,7 +102,7 @@ mod imp {
                     "Enter the 6-digit code from your authenticator app.",
                 ));
             }
-            let mut conn = state.pool.acquire().await.map_err(AuthError::from)?;
+            let mut conn = state.pool.acquire().await?;
             if !totp::accept_code(&mut conn, &state.config.data_key, user, &code).await? {
                 throttle::record_failure(&state.pool, &user.email, &ip).await?;
                 return Err(field(
@@ -117,189 +113,40 @@ mod imp {
         }
         Ok(())
     }
-
-    pub async fn profile() -> Result<Profile, AppError> {
-        let user = session::require_user().await?;
-        let state = state();
-        let mut conn = state.pool.acquire().await.map_err(AuthError::from)?;
-        let recovery_codes_left = if user.two_factor_enabled() {
-            totp::recovery_codes_left(&mut conn, user.id).await?
-        } else {
-            0
-        };
-        let has_investor = investor_link::investor_id_of(&state.pool, user.id)
-            .await?
-            .is_some();
-        let pending_two_factor = if user.two_factor_enabled() {
-            None
-        } else {
-            let session = session::request_session().await?;
-            match pending_enrolment(&session, &user).await? {
-                Some(secret) => Some(setup_for(secret, &user.email)?),
-                None => None,
-            }
-        };
-        Ok(Profile {
-            two_factor_enabled: user.two_factor_enabled(),
-            name: user.name,
-            email: user.email,
-            recovery_codes_left,
-            has_investor,
-            pending_two_factor,
-        })
-    }
-
-    pub async fn update_profile(
-        name: String,
-        email: String,
-        confirm_password: Option<String>,
-        confirm_code: Option<String>,
-    ) -> Result<(), AppError> {
-        let user = session::require_user().await?;
-        let state = state();
-        let name = users::normalise_name(&name).map_err(|m| field("name", m))?;
-        let email = users::normalise_email(&email).map_err(|m| field("email", m))?;
-        let email_changed = email != user.email;
-        if email_changed {
-            // The email is where reset links go: changing it needs the same proof as a password
-            // change, or a stolen session could take the account over.
-            let password = confirm_password.unwrap_or_default();
-            if password.is_empty() {
-                return Err(field(
-                    "confirm_password",
-                    "Enter your current password to change your email.",
-                ));
-            }
-            reauthenticate(
-                &user,
-                password,
-                confirm_code,
-                ("confirm_password", "confirm_code"),
-            )
-            .await?;
-        }
-        if !users::update_profile(&state.pool, user.id, &name, &email).await? {
-            return Err(field(
-                "email",
-                "That email is already used by another account.",
-            ));
-        }
-        let ip = client_ip();
-        audit::record(
-            &state.pool,
-            Entry::new("profile_updated", Some(user.id), Outcome::Success)
-                .detail(json!({ "email_changed": email_changed }))
-                .ip(&ip),
-        )
-        .await?;
-        Ok(())
-    }
-
-    pub async fn change_password(
-        current_password: String,
-        new_password: String,
-        code: Option<String>,
-    ) -> Result<(), AppError> {
-        let user = session::require_user().await?;
-        let state = state();
-        password::check_new_password(&new_password, &user.email, &user.name)
-            .map_err(|m| field("new_password", m))?;
-        reauthenticate(&user, current_password, code, ("current_password", "code")).await?;
-        let hash = password::hash(SecretString::from(new_password)).await?;
-        let ip = client_ip();
-        let mut tx = state.pool.begin().await.map_err(AuthError::from)?;
-        let epoch = users::set_password(&mut *tx, user.id, &hash).await?;
-        audit::record(
-            &mut *tx,
-            Entry::new("password_changed", Some(user.id), Outcome::Success).ip(&ip),
-        )
-        .await?;
-        tx.commit().await.map_err(AuthError::from)?;
-        // Every other session ended with the epoch; this one carries on under a new id.
-        let session = session::request_session().await?;
-        session::privilege_changed(&session, Some(epoch)).await?;
-        Ok(())
-    }
-
-    pub async fn start_two_factor() -> Result<TwoFactorSetup, AppError> {
-        let user = session::require_user().await?;
-        if user.two_factor_enabled() {
-            return Err(crate::api::fail(AppError::Conflict(
-                "Two-factor sign-in is already on.".into(),
-            )));
-        }
-        let setup = setup_for(totp::new_secret(), &user.email)?;
-        // Kept in the session until a code proves the app has it.
-        let session = session::request_session().await?;
-        let sealed = state()
-            .config
-            .data_key
-            .seal(&setup.secret, user.id.as_bytes())?;
-        session
-            .insert(ENROLMENT_KEY, sealed)
-            .await
-            .map_err(AuthError::from)?;
-        Ok(setup)
-    }
-
-    pub async fn confirm_two_factor(setup_code: String) -> Result<Vec<String>, AppError> {
-        let user = session::require_user().await?;
-        let state = state();
-        let session = session::request_session().await?;
-        let Some(secret) = pending_enrolment(&session, &user).await? else {
-            return Err(field("setup_code", "Start the set-up again: it timed out."));
-        };
-        let Some(step) = totp::matching_step(&secret, &setup_code, None)? else {
-            return Err(field(
-                "setup_code",
-                "That code didn't work. Check the time on your phone and try the current code.",
-            ));
-        };
-        let ip = client_ip();
-        let mut tx = state.pool.begin().await.map_err(AuthError::from)?;
-        let codes = totp::enable(&mut tx, &state.config.data_key, user.id, &secret, step).await?;
-        audit::record(
-            &mut *tx,
-            Entry::new("two_factor_enabled", Some(user.id), Outcome::Success).ip(&ip),
-        )
-        .await?;
-        tx.commit().await.map_err(AuthError::from)?;
-        session
-            .remove_value(ENROLMENT_KEY)
-            .await
-            .map_err(AuthError::from)?;
-        session::privilege_changed(&session, None).await?;
-        Ok(codes)
-    }
-
-    pub async fn disable_two_factor(password: String, totp_code: String) -> Result<(), AppError> {
-        let user = session::require_user().await?;
-        if !user.two_factor_enabled() {
-            return Err(crate::api::fail(AppError::Conflict(
-                "Two-factor sign-in is already off.".into(),
-            )));
-        }
-        reauthenticate(&user, password, Some(totp_code), ("password", "totp_code")).await?;
-        let state = state();
-        let ip = client_ip();
-        let mut tx = state.pool.begin().await.map_err(AuthError::from)?;
-        totp::disable(&mut tx, user.id).await?;
-        audit::record(
-            &mut *tx,
-            Entry::new("two_factor_disabled", Some(user.id), Outcome::Success).ip(&ip),
-        )
-        .await?;
-        tx.commit().await.map_err(AuthError::from)?;
-        let session = session::request_session().await?;
-        session::privilege_changed(&session, None).await?;
-        Ok(())
-    }
 }
 
 /// The signed-in user's profile.
 #[server(endpoint = "account/profile")]
 pub async fn get_profile() -> Result<Profile, AppError> {
-    imp::profile().await
+    use ssr::*;
+    let user = require_user().await?;
+    let state = state();
+    let mut conn = state.pool.acquire().await?;
+    let recovery_codes_left = if user.two_factor_enabled() {
+        totp::recovery_codes_left(&mut conn, user.id).await?
+    } else {
+        0
+    };
+    let has_investor = investor_link::investor_id_of(&state.pool, user.id)
+        .await?
+        .is_some();
+    let pending_two_factor = if user.two_factor_enabled() {
+        None
+    } else {
+        let session = session::request_session().await?;
+        match pending_enrolment(&session, &user).await? {
+            Some(secret) => Some(setup_for(secret, &user.email)?),
+            None => None,
+        }
+    };
+    Ok(Profile {
+        two_factor_enabled: user.two_factor_enabled(),
+        name: user.name,
+        email: user.email,
+        recovery_codes_left,
+        has_investor,
+        pending_two_factor,
+    })
 }
 
 /// Changes name and email (a new email needs the current password, and a code when
@@ -311,7 +158,45 @@ pub async fn update_profile(
     confirm_password: Option<String>,
     confirm_code: Option<String>,
 ) -> Result<(), AppError> {
-    imp::update_profile(name, email, confirm_password, confirm_code).await
+    use ssr::*;
+    let user = require_user().await?;
+    let state = state();
+    let name = users::normalise_name(&name).map_err(|m| field("name", m))?;
+    let email = users::normalise_email(&email).map_err(|m| field("email", m))?;
+    let email_changed = email != user.email;
+    if email_changed {
+        // The email is where reset links go: changing it needs the same proof as a password
+        // change, or a stolen session could take the account over.
+        let password = confirm_password.unwrap_or_default();
+        if password.is_empty() {
+            return Err(field(
+                "confirm_password",
+                "Enter your current password to change your email.",
+            ));
+        }
+        reauthenticate(
+            &user,
+            password,
+            confirm_code,
+            ("confirm_password", "confirm_code"),
+        )
+        .await?;
+    }
+    if !users::update_profile(&state.pool, user.id, &name, &email).await? {
+        return Err(field(
+            "email",
+            "That email is already used by another account.",
+        ));
+    }
+    let ip = client_ip();
+    audit::record(
+        &state.pool,
+        Entry::new("profile_updated", Some(user.id), Outcome::Success)
+            .detail(json!({ "email_changed": email_changed }))
+            .ip(&ip),
+    )
+    .await?;
+    Ok(())
 }
 
 /// Changes the password (asks for the current one, and a code when two-factor is on). Every
@@ -322,24 +207,90 @@ pub async fn change_password(
     new_password: String,
     code: Option<String>,
 ) -> Result<(), AppError> {
-    imp::change_password(current_password, new_password, code).await
+    use ssr::*;
+    let user = require_user().await?;
+    let state = state();
+    password::check_new_password(&new_password, &user.email, &user.name)
+        .map_err(|m| field("new_password", m))?;
+    reauthenticate(&user, current_password, code, ("current_password", "code")).await?;
+    let hash = password::hash(SecretString::from(new_password)).await?;
+    let ip = client_ip();
+    let mut tx = audit::begin(&state.pool).await?;
+    let epoch = users::set_password(&mut *tx, user.id, &hash).await?;
+    tx.commit(Entry::new("password_changed", Some(user.id), Outcome::Success).ip(&ip))
+        .await?;
+    // Every other session ended with the epoch; this one carries on under a new id.
+    let session = session::request_session().await?;
+    session::privilege_changed(&session, Some(epoch)).await?;
+    Ok(())
 }
 
 /// Starts two-factor enrolment: a new secret for the authenticator app, as a key, a link and
 /// a QR code.
 #[server(endpoint = "account/two_factor/start")]
 pub async fn start_two_factor() -> Result<TwoFactorSetup, AppError> {
-    imp::start_two_factor().await
+    use ssr::*;
+    let user = require_user().await?;
+    if user.two_factor_enabled() {
+        return Err(AppError::Conflict(
+            "Two-factor sign-in is already on.".into(),
+        ));
+    }
+    let setup = setup_for(totp::new_secret(), &user.email)?;
+    // Kept in the session until a code proves the app has it.
+    let session = session::request_session().await?;
+    let sealed = state()
+        .config
+        .data_key
+        .seal(&setup.secret, user.id.as_bytes())?;
+    session.insert(ENROLMENT_KEY, sealed).await?;
+    Ok(setup)
 }
 
 /// Finishes enrolment with a code from the app; returns the recovery codes (shown once).
 #[server(endpoint = "account/two_factor/confirm")]
 pub async fn confirm_two_factor(setup_code: String) -> Result<Vec<String>, AppError> {
-    imp::confirm_two_factor(setup_code).await
+    use ssr::*;
+    let user = require_user().await?;
+    let state = state();
+    let session = session::request_session().await?;
+    let Some(secret) = pending_enrolment(&session, &user).await? else {
+        return Err(field("setup_code", "Start the set-up again: it timed out."));
+    };
+    let Some(step) = totp::matching_step(&secret, &setup_code, None)? else {
+        return Err(field(
+            "setup_code",
+            "That code didn't work. Check the time on your phone and try the current code.",
+        ));
+    };
+    let ip = client_ip();
+    let mut tx = audit::begin(&state.pool).await?;
+    let codes = totp::enable(&mut tx, &state.config.data_key, user.id, &secret, step).await?;
+    tx.commit(Entry::new("two_factor_enabled", Some(user.id), Outcome::Success).ip(&ip))
+        .await?;
+    session.remove_value(ENROLMENT_KEY).await?;
+    session::privilege_changed(&session, None).await?;
+    Ok(codes)
 }
 
 /// Turns two-factor sign-in off (asks for the password and a code).
 #[server(endpoint = "account/two_factor/disable")]
 pub async fn disable_two_factor(password: String, totp_code: String) -> Result<(), AppError> {
-    imp::disable_two_factor(password, totp_code).await
+    use ssr::*;
+    let user = require_user().await?;
+    if !user.two_factor_enabled() {
+        return Err(AppError::Conflict(
+            "Two-factor sign-in is already off.".into(),
+        ));
+    }
+    reauthenticate(&user, password, Some(totp_code), ("password", "totp_code")).await?;
+    let state = state();
+    let ip = client_ip();
+    let mut tx = audit::begin(&state.pool).await?;
+    totp::disable(&mut tx, user.id).await?;
+    tx.commit(Entry::new("two_factor_disabled", Some(user.id), Outcome::Success).ip(&ip))
+        .await?;
+    let session = session::request_session().await?;
+    session::privilege_changed(&session, None).await?;
+    Ok(())
 }

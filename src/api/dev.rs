@@ -23,7 +23,7 @@ pub async fn list_outbox() -> Result<Vec<OutboxMessage>, AppError> {
     use crate::server::AppState;
     let state = expect_context::<AppState>();
     if state.config.is_production() || !state.email.is_outbox() {
-        return Err(crate::api::fail(AppError::NotFound));
+        return Err(AppError::NotFound);
     }
     let rows = crate::server::auth::email::outbox(&state.pool, 50).await?;
     Ok(rows

@@ -1,31 +1,43 @@
-//! `#[server]` functions: the only way the browser reaches server code. Grouped by feature;
-//! each one resolves the signed-in user from the session, never from its arguments.
+//! `#[server]` functions: the only way the browser reaches server code. Grouped by feature.
+//!
+//! One style throughout: the function body is the server code, and it starts by asking
+//! [`crate::server::request`] who is calling (`require_user()` or `require_investor()`), never
+//! trusting an id from its arguments. It returns [`AppError`](crate::error::AppError); `?` turns
+//! Bluum, database and session errors into it, and the HTTP status is set from the error in one
+//! place (`server::server_fns`). Server-only imports go inside the body or in an `ssr` module.
+//!
+//! Every server function needs a signed-in user unless its path is listed in
+//! `server::security::PUBLIC_SERVER_FNS`.
 
 pub mod account;
 pub mod auth;
+pub mod banks;
 pub mod dev;
+pub mod onboarding;
 
-/// Sets the HTTP status for `err` on the current server function response (401 for
-/// `NotSignedIn`, 422 for `Validation`, ...), so API clients can act on it, and returns it.
-/// Plain HTML form posts (no JavaScript yet) keep the redirect back to the form, which then
-/// shows the error.
 #[cfg(feature = "ssr")]
-pub(crate) fn fail(err: crate::error::AppError) -> crate::error::AppError {
-    use leptos::prelude::use_context;
-    let form_post = use_context::<http::request::Parts>().is_some_and(|parts| {
-        parts
-            .headers
-            .get(http::header::ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.contains("text/html"))
-    });
-    if form_post {
-        return err;
+pub use helpers::*;
+
+/// Small helpers every server function uses.
+#[cfg(feature = "ssr")]
+mod helpers {
+    use crate::error::AppError;
+    use crate::server::auth::throttle;
+
+    pub use crate::server::request::{
+        client_ip, optional_user, require_investor, require_user, state,
+    };
+
+    /// A validation error on one form field.
+    pub fn field(field: &str, message: impl Into<String>) -> AppError {
+        AppError::validation(field, message)
     }
-    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
-        if let Ok(status) = http::StatusCode::from_u16(err.status_code()) {
-            res.set_status(status);
+
+    /// Refuses the attempt while `account` or `ip` is over its failure limit.
+    pub async fn throttled(account: &str, ip: &str) -> Result<(), AppError> {
+        match throttle::check(&state().pool, account, ip).await? {
+            Some(minutes) => Err(AppError::TooManyAttempts { minutes }),
+            None => Ok(()),
         }
     }
-    err
 }

@@ -9,10 +9,11 @@ use crate::api::account::{
     get_profile, ChangePassword, ConfirmTwoFactor, DisableTwoFactor, Profile, StartTwoFactor,
     UpdateProfile,
 };
+use crate::components::form::{field_error, form_error, FormAlert};
 use crate::components::layout::SignOutForm;
 use crate::components::ui::{PageHeader, SkeletonRows, TextField};
 use crate::error::AppError;
-use crate::pages::auth::{field_error, form_error, FormAlert, NewPasswordField};
+use crate::pages::auth::NewPasswordField;
 
 #[component]
 pub fn AccountPage() -> impl IntoView {

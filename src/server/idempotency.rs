@@ -36,7 +36,6 @@ use crate::bluum::models::orders::Order;
 use crate::bluum::models::transfers::{Deposit, TransferStatus, Withdrawal};
 use crate::error::AppError;
 use crate::server::auth::audit::{self, Entry, Outcome};
-use crate::server::auth::internal;
 
 /// How long a stored answer is replayed.
 pub const RETENTION_HOURS: i32 = 24;
@@ -81,8 +80,8 @@ pub fn upstream_key(user_id: Uuid, key: &str, attempt: i32) -> IdempotencyKey {
 
 /// The hash that tells one request from another under the same key.
 fn request_hash(action: &str, request: &impl Serialize) -> Result<String, AppError> {
-    let body =
-        serde_json::to_vec(&json!({ "action": action, "request": request })).map_err(internal)?;
+    let body = serde_json::to_vec(&json!({ "action": action, "request": request }))
+        .map_err(AppError::internal)?;
     Ok(hex::encode(Sha256::digest(body)))
 }
 
@@ -112,7 +111,7 @@ where
                 action = request.action,
                 "replaying the stored answer of a repeated request"
             );
-            return serde_json::from_value(answer).map_err(internal);
+            return serde_json::from_value(answer).map_err(AppError::internal);
         }
         Claim::Run { attempt } => attempt,
     };
@@ -126,7 +125,7 @@ where
         entry
     };
     let result = call(upstream).await;
-    let mut tx = pool.begin().await.map_err(internal)?;
+    let mut tx = pool.begin().await?;
     match result {
         Ok(answer) => {
             let upstream_id = answer.upstream_id();
@@ -137,13 +136,12 @@ where
             )
             .bind(request.user_id)
             .bind(key.as_str())
-            .bind(serde_json::to_value(&answer).map_err(internal)?)
+            .bind(serde_json::to_value(&answer).map_err(AppError::internal)?)
             .bind(&upstream_id)
             .execute(&mut *tx)
-            .await
-            .map_err(internal)?;
+            .await?;
             audit::record(&mut *tx, entry(answer.outcome()).upstream_id(&upstream_id)).await?;
-            tx.commit().await.map_err(internal)?;
+            tx.commit().await?;
             Ok(answer)
         }
         Err(err) => {
@@ -162,12 +160,11 @@ where
                 .bind(request.user_id)
                 .bind(key.as_str())
                 .execute(&mut *tx)
-                .await
-                .map_err(internal)?;
+                .await?;
             let detail =
                 json!({ "error": err.code().unwrap_or("none"), "request_id": err.request_id() });
             audit::record(&mut *tx, entry(Outcome::Failure).detail(detail)).await?;
-            tx.commit().await.map_err(internal)?;
+            tx.commit().await?;
             Err(err.into())
         }
     }
@@ -196,11 +193,10 @@ async fn claim<R: Serialize>(
     .bind(key.as_str())
     .bind(request.action)
     .execute(pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     let started = std::time::Instant::now();
     loop {
-        let mut tx = pool.begin().await.map_err(internal)?;
+        let mut tx = pool.begin().await?;
         let (stored_hash, answer, attempt, busy): (
             Option<String>,
             Option<serde_json::Value>,
@@ -213,8 +209,7 @@ async fn claim<R: Serialize>(
         .bind(request.user_id)
         .bind(key.as_str())
         .fetch_one(&mut *tx)
-        .await
-        .map_err(internal)?;
+        .await?;
 
         if stored_hash.as_deref().is_some_and(|stored| stored != hash) {
             return Err(AppError::Conflict(
@@ -248,9 +243,8 @@ async fn claim<R: Serialize>(
         .bind(request.action)
         .bind(LEASE.as_secs_f64())
         .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
-        tx.commit().await.map_err(internal)?;
+        .await?;
+        tx.commit().await?;
         return Ok(Claim::Run { attempt });
     }
 }

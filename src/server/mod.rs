@@ -6,7 +6,9 @@ pub mod config;
 pub mod db;
 pub mod health;
 pub mod idempotency;
+pub mod request;
 pub mod security;
+pub mod server_fns;
 pub mod state;
 pub mod telemetry;
 pub mod upstream;
@@ -20,7 +22,6 @@ use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list_with_exclusions_and_ssg_and_context, LeptosRoutes};
 use time::Duration;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_sessions::cookie::Key;
 use tower_sessions::session_store::ExpiredDeletion;
 use tower_sessions::{Expiry, SessionManagerLayer};
@@ -31,8 +32,6 @@ use crate::bluum_sim;
 pub use config::Config;
 pub use state::AppState;
 
-/// Largest request body accepted anywhere (KYC document uploads are the biggest, at 10 MB).
-pub const MAX_BODY_BYTES: usize = 11 * 1024 * 1024;
 /// Sessions end after this long without a request.
 pub const SESSION_IDLE_TIMEOUT: Duration = Duration::minutes(30);
 
@@ -103,7 +102,7 @@ pub async fn prepare_sessions(pool: &sqlx::PgPool) -> Result<PostgresStore, Star
 }
 
 /// The whole HTTP surface: health probes, pages, server functions and static files, wrapped in
-/// sessions, a body limit and the request log.
+/// sessions, the sign-in gate, body limits, security headers and the request log.
 pub fn build_router(state: AppState, session_store: PostgresStore) -> Router {
     let context = {
         let state = state.clone();
@@ -121,21 +120,25 @@ pub fn build_router(state: AppState, session_store: PostgresStore) -> Router {
         .with_expiry(Expiry::OnInactivity(SESSION_IDLE_TIMEOUT))
         .with_signed(session_key(&state.config));
 
+    // Layers run outside in: the last one added sees the request first.
     Router::new()
-        .route("/healthz", get(health::healthz))
-        .route("/readyz", get(health::readyz))
-        .route("/webhooks/bluum", axum::routing::post(webhooks::receive))
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
         })
+        // Every page and server function above needs a signed-in user unless it is public.
+        .route_layer(axum::middleware::from_fn(security::sign_in_gate))
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/webhooks/bluum", axum::routing::post(webhooks::receive))
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,
         >(context, shell))
+        .layer(axum::middleware::from_fn(server_fns::status_from_error))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            security::sign_in_gate,
+            request::resolve_user,
         ))
         .layer(sessions)
         .layer(axum::middleware::from_fn_with_state(
@@ -150,8 +153,7 @@ pub fn build_router(state: AppState, session_store: PostgresStore) -> Router {
             state.clone(),
             security::security_headers,
         ))
-        .layer(axum::middleware::from_fn(security::small_form_limit))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(security::limit_body))
         .layer(axum::middleware::from_fn(telemetry::request_log))
         .with_state(state)
 }

@@ -11,22 +11,35 @@ use base64::Engine as _;
 use http::{header, HeaderValue, Method, StatusCode};
 use rand::RngCore;
 use tower::ServiceExt;
-use tower_sessions::Session;
 
-use super::auth::session::current_user;
 use super::AppState;
 
-/// Page paths (and everything under them) that need a signed-in user. Anonymous visitors are
-/// sent to `/sign-in?next=…`. Server functions check for themselves (`require_user`).
-pub const PROTECTED_PAGES: &[&str] = &["/account"];
+/// Pages anyone may see, signed in or not. Every other page and server function of the app
+/// needs a signed-in user ([`sign_in_gate`]): a new page is protected unless it is listed here.
+pub const PUBLIC_PAGES: &[&str] = &[
+    "/",
+    "/design",
+    "/sign-up",
+    "/sign-in",
+    "/sign-in/two-factor",
+    "/forgot-password",
+    "/reset-password",
+    "/dev/outbox",
+];
+/// Server function path prefixes anyone may call (signing up and in; they check for themselves).
+pub const PUBLIC_SERVER_FNS: &[&str] = &["/api/auth/", "/api/dev/"];
 
 /// Paths that receive server-to-server POSTs (signed otherwise), exempt from the origin check.
 pub const ORIGIN_CHECK_EXEMPT: &[&str] = &["/webhooks/"];
 
-/// Largest body the account and sign-in endpoints accept: their forms are a few short fields.
+/// Largest request body accepted by default: every form of the app is a few short fields.
 pub const MAX_FORM_BYTES: usize = 16 * 1024;
-/// Server function path prefixes that only ever receive small forms.
-const SMALL_FORM_PATHS: &[&str] = &["/api/auth/", "/api/account/"];
+/// Paths that take larger bodies, and how large: Bluum's webhook deliveries, and KYC document
+/// uploads (Bluum takes files up to 10 MB; the form around the file adds a little).
+pub const LARGE_BODY_PATHS: &[(&str, usize)] = &[
+    ("/webhooks/", 256 * 1024),
+    (crate::api::onboarding::UPLOAD_PATH, 11 * 1024 * 1024),
+];
 
 /// The per-response CSP nonce, for inline scripts the page renders (Leptos hydration).
 #[derive(Debug, Clone)]
@@ -167,23 +180,25 @@ pub async fn origin_check(State(state): State<AppState>, req: Request, next: Nex
     }
 }
 
-/// Refuses oversized bodies on endpoints that only take small forms (413), long before the
-/// app-wide limit meant for document uploads.
-pub async fn small_form_limit(req: Request, next: Next) -> Response {
-    let path = req.uri().path();
-    if SMALL_FORM_PATHS.iter().any(|p| path.starts_with(p)) {
-        let limited = tower::ServiceBuilder::new()
-            .layer(tower_http::limit::RequestBodyLimitLayer::new(
-                MAX_FORM_BYTES,
-            ))
-            .map_request(|req: Request<_>| req.map(axum::body::Body::new))
-            .service(next);
-        return match limited.oneshot(req).await {
-            Ok(res) => res.map(axum::body::Body::new),
-            Err(never) => match never {},
-        };
+/// The largest body a request to `path` may carry.
+pub fn body_limit(path: &str) -> usize {
+    LARGE_BODY_PATHS
+        .iter()
+        .find(|(prefix, _)| path.starts_with(prefix))
+        .map_or(MAX_FORM_BYTES, |(_, limit)| *limit)
+}
+
+/// Refuses bodies larger than [`body_limit`] allows for the path (413).
+pub async fn limit_body(req: Request, next: Next) -> Response {
+    let limit = body_limit(req.uri().path());
+    let limited = tower::ServiceBuilder::new()
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(limit))
+        .map_request(|req: Request<_>| req.map(axum::body::Body::new))
+        .service(next);
+    match limited.oneshot(req).await {
+        Ok(res) => res.map(axum::body::Body::new),
+        Err(never) => match never {},
     }
-    next.run(req).await
 }
 
 /// Works out the client address: the socket's peer, or with `TRUST_PROXY=true` the address
@@ -214,45 +229,51 @@ pub async fn client_address(
     next.run(req).await
 }
 
-/// Sends anonymous visitors of [`PROTECTED_PAGES`] to the sign-in page, remembering where they
-/// were going. Runs inside the session layer.
-pub async fn sign_in_gate(
-    State(state): State<AppState>,
-    session: Session,
-    req: Request,
-    next: Next,
-) -> Response {
+/// Whether `path` (a page or server function of the app) may be used without signing in.
+pub fn is_public(path: &str) -> bool {
+    PUBLIC_PAGES.contains(&path) || PUBLIC_SERVER_FNS.iter().any(|p| path.starts_with(p))
+}
+
+/// Keeps anonymous visitors out of every page and server function not marked public: pages send
+/// them to the sign-in page (remembering where they were going), server functions answer 401.
+/// Applied as a route layer, so unknown paths still get the 404 page and static files are
+/// served to anyone. Runs after [`crate::server::request::resolve_user`].
+pub async fn sign_in_gate(req: Request, next: Next) -> Response {
     let path = req.uri().path();
-    let protected = PROTECTED_PAGES
-        .iter()
-        .any(|p| path == *p || path.starts_with(&format!("{p}/")));
-    if !protected || req.method() != Method::GET {
+    if is_public(path) {
         return next.run(req).await;
     }
-    match current_user(&session, &state.pool).await {
-        Ok(Some(_)) => next.run(req).await,
-        Ok(None) => {
-            let target = req
-                .uri()
-                .path_and_query()
-                .map_or(path, |pq| pq.as_str())
-                .to_owned();
-            let next_param: String = target
-                .bytes()
-                .map(|b| match b {
-                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                        (b as char).to_string()
-                    }
-                    _ => format!("%{b:02X}"),
-                })
-                .collect();
-            Redirect::to(&format!("/sign-in?next={next_param}")).into_response()
-        }
-        Err(err) => {
-            tracing::error!(error = %err, "session check failed");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        }
+    let signed_in = req
+        .extensions()
+        .get::<crate::server::request::CurrentUser>()
+        .is_some_and(|user| user.0.is_some());
+    if signed_in {
+        return next.run(req).await;
     }
+    if path.starts_with("/api/") {
+        let body = serde_json::to_vec(&crate::error::AppError::NotSignedIn).unwrap_or_default();
+        return (
+            StatusCode::UNAUTHORIZED,
+            [(header::CONTENT_TYPE, "application/json")],
+            body,
+        )
+            .into_response();
+    }
+    let target = req
+        .uri()
+        .path_and_query()
+        .map_or(path, |pq| pq.as_str())
+        .to_owned();
+    let next_param: String = target
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    Redirect::to(&format!("/sign-in?next={next_param}")).into_response()
 }
 
 #[cfg(test)]
@@ -284,6 +305,26 @@ mod tests {
             Some("https://invest.example.com")
         );
         assert_eq!(origin_of("not a url"), None);
+    }
+
+    #[test]
+    fn pages_and_server_functions_are_protected_unless_listed() {
+        assert!(is_public("/"));
+        assert!(is_public("/sign-in"));
+        assert!(is_public("/api/auth/sign_in"));
+        assert!(!is_public("/account"));
+        assert!(!is_public("/onboarding"));
+        assert!(!is_public("/api/account/profile"));
+        assert!(!is_public("/api/anything_new"));
+        assert!(!is_public("/sign-in-elsewhere"));
+    }
+
+    #[test]
+    fn bodies_are_small_unless_the_path_needs_more() {
+        assert_eq!(body_limit("/api/account/profile"), MAX_FORM_BYTES);
+        assert_eq!(body_limit("/api/anything_new"), MAX_FORM_BYTES);
+        assert_eq!(body_limit("/webhooks/bluum"), 256 * 1024);
+        assert!(body_limit(crate::api::onboarding::UPLOAD_PATH) > 10 * 1024 * 1024);
     }
 
     #[test]

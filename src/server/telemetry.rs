@@ -117,3 +117,10 @@ mod tests {
         );
     }
 }
+
+/// The id of the request being served, when called inside a page render or server function.
+pub fn current_request_id() -> Option<String> {
+    leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<RequestId>().cloned())
+        .map(|id| id.0)
+}

@@ -5,8 +5,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use super::{field_error, form_error, AuthCard, FormAlert, NewPasswordField};
+use super::{AuthCard, NewPasswordField};
 use crate::api::auth::ResetPassword;
+use crate::components::form::{field_error, form_error, FormAlert};
 
 #[component]
 pub fn ResetPasswordPage() -> impl IntoView {

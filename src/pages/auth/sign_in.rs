@@ -6,8 +6,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use super::{field_error, form_error, AuthCard, FormAlert};
+use super::AuthCard;
 use crate::api::auth::SignIn;
+use crate::components::form::{field_error, form_error, FormAlert};
 use crate::components::ui::TextField;
 
 #[component]

@@ -4,8 +4,9 @@ use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use super::{field_error, form_error, AuthCard, FormAlert};
+use super::AuthCard;
 use crate::api::auth::VerifyTwoFactor;
+use crate::components::form::{field_error, form_error, FormAlert};
 use crate::components::ui::TextField;
 
 #[component]

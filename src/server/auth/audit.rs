@@ -88,3 +88,40 @@ pub async fn record(db: impl PgExecutor<'_>, entry: Entry<'_>) -> Result<(), Aut
     .await?;
     Ok(())
 }
+
+/// A transaction that ends with its own audit record: the change and the record of it commit
+/// together, or neither does.
+///
+/// ```ignore
+/// let mut tx = audit::begin(&pool).await?;
+/// users::set_password(&mut *tx, user.id, &hash).await?;
+/// tx.commit(Entry::new("password_changed", Some(user.id), Outcome::Success).ip(&ip)).await?;
+/// ```
+pub struct AuditedTx(sqlx::Transaction<'static, sqlx::Postgres>);
+
+/// Starts an [`AuditedTx`].
+pub async fn begin(pool: &sqlx::PgPool) -> Result<AuditedTx, AuthError> {
+    Ok(AuditedTx(pool.begin().await?))
+}
+
+impl AuditedTx {
+    /// Records `entry` and commits. Dropping the transaction instead rolls everything back.
+    pub async fn commit(mut self, entry: Entry<'_>) -> Result<(), AuthError> {
+        record(&mut *self.0, entry).await?;
+        self.0.commit().await?;
+        Ok(())
+    }
+}
+
+impl std::ops::Deref for AuditedTx {
+    type Target = sqlx::PgConnection;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for AuditedTx {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.0
+    }
+}

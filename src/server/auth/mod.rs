@@ -46,25 +46,6 @@ pub enum AuthError {
 impl From<AuthError> for AppError {
     /// Logs the detail under the request id and gives the user only the id.
     fn from(err: AuthError) -> Self {
-        internal(err)
+        AppError::internal(err)
     }
-}
-
-/// An `Internal` error for the user, with the detail in the log under the current request id.
-pub fn internal(err: impl std::fmt::Display) -> AppError {
-    let request_id = current_request_id().unwrap_or_else(|| "n/a".into());
-    tracing::error!(request_id = %request_id, error = %err, "internal error");
-    AppError::Internal { request_id }
-}
-
-/// The id of the request being served, when called inside a page render or server function.
-pub fn current_request_id() -> Option<String> {
-    leptos::prelude::use_context::<http::request::Parts>()
-        .and_then(|parts| {
-            parts
-                .extensions
-                .get::<crate::server::telemetry::RequestId>()
-                .cloned()
-        })
-        .map(|id| id.0)
 }

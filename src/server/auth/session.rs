@@ -8,7 +8,6 @@
 //!   session created under an older epoch is signed out at its next request;
 //! - a new session id at sign-in and at every privilege change (two-factor on/off, password).
 
-use leptos::prelude::expect_context;
 use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
 use time::{Duration, OffsetDateTime};
@@ -18,7 +17,6 @@ use uuid::Uuid;
 use super::users::{self, User};
 use super::AuthError;
 use crate::error::AppError;
-use crate::server::AppState;
 
 /// A session ends this long after sign-in, however active it is.
 pub const ABSOLUTE_TIMEOUT: Duration = Duration::hours(12);
@@ -147,26 +145,7 @@ pub async fn clear_pending_two_factor(session: &Session) -> Result<(), AuthError
 pub async fn request_session() -> Result<Session, AppError> {
     leptos_axum::extract::<Session>()
         .await
-        .map_err(|e| super::internal(format!("no session layer: {e}")))
-}
-
-/// For server functions that touch money or personal data: the signed-in user, or
-/// [`AppError::NotSignedIn`] with HTTP 401.
-pub async fn require_user() -> Result<User, AppError> {
-    match optional_user().await? {
-        Some(user) => Ok(user),
-        None => Err(crate::api::fail(AppError::NotSignedIn)),
-    }
-}
-
-/// The signed-in user of the current server function call, if any. Outside a real request
-/// (the render that lists the app's routes at start-up) there is no session, so no user.
-pub async fn optional_user() -> Result<Option<User>, AppError> {
-    let state = expect_context::<AppState>();
-    let Ok(session) = leptos_axum::extract::<Session>().await else {
-        return Ok(None);
-    };
-    Ok(current_user(&session, &state.pool).await?)
+        .map_err(|e| AppError::internal(format!("no session layer: {e}")))
 }
 
 /// Checks a `next` parameter: only a path on this site (no scheme, host or `//`).
