@@ -7,6 +7,8 @@
 //! There is no Plaid here: any `public-sandbox-…` token "links" Plaid's sandbox institution,
 //! First Platypus Bank, with its two accounts (Plaid Checking `0000`, Plaid Saving `1111`).
 //! A public token can be exchanged once; a second connect with it is `400`, as with Plaid.
+//! A token ending in account masks (`public-sandbox-…-1111`) links only those accounts, as if
+//! they were the ones chosen in Link.
 
 use std::collections::HashMap;
 
@@ -152,11 +154,21 @@ pub async fn connect(
             investor_id: investor_id.clone(),
         });
         let item_id = format!("item-sandbox-{}", uuid::Uuid::new_v4());
-        let mut created = Vec::new();
-        for (name, subtype, mask) in [
+        let accounts = [
             ("Plaid Checking", "checking", "0000"),
             ("Plaid Saving", "savings", "1111"),
-        ] {
+        ];
+        // Simulator-only: a token ending in account masks (`public-sandbox-…-0000`), as the
+        // app's simulated Link makes them, links only the accounts chosen in Link.
+        let chosen: Vec<&str> = token
+            .rsplit('-')
+            .take_while(|part| accounts.iter().any(|(_, _, mask)| mask == part))
+            .collect();
+        let mut created = Vec::new();
+        for (name, subtype, mask) in accounts {
+            if !chosen.is_empty() && !chosen.contains(&mask) {
+                continue;
+            }
             let source = FundingSource {
                 meta: Meta::new(ids::new_id("fs"), "funding_source", metadata.clone()),
                 kind: "plaid".into(),
