@@ -58,19 +58,35 @@ pub fn client_ip() -> String {
         .map_or_else(|| "unknown".to_owned(), |ip| ip.0.to_string())
 }
 
-fn content_security_policy(nonce: &str, production: bool) -> String {
+/// The page that opens Plaid's Link: the one page whose CSP allows Plaid's hosts.
+pub const PLAID_LINK_PAGE: &str = "/banks/link";
+
+/// Whether the response to `path` may load Plaid Link: only the bank-linking page, and only
+/// when the app talks to Bluum (with the simulator, Link is simulated and Plaid never loads).
+pub fn allows_plaid(path: &str, simulator: bool) -> bool {
+    !simulator && path == PLAID_LINK_PAGE
+}
+
+fn content_security_policy(nonce: &str, production: bool, plaid: bool) -> String {
     // Styles: our stylesheet plus inline style attributes (no script can run from those).
-    // Scripts: ours, the nonce'd hydration snippet, and compiling our WebAssembly.
-    let connect = if production {
-        "'self'"
+    // Scripts: ours, the nonce'd hydration snippet, and compiling our WebAssembly; on the
+    // bank-linking page also Plaid's Link script, its iframe and the Plaid API it calls.
+    let mut connect = if production {
+        "'self'".to_owned()
     } else {
-        "'self' ws: wss:"
+        "'self' ws: wss:".to_owned()
     };
+    let (mut script_extra, mut frame) = ("", "");
+    if plaid {
+        script_extra = " https://cdn.plaid.com";
+        frame = " frame-src https://cdn.plaid.com;";
+        connect.push_str(" https://production.plaid.com https://sandbox.plaid.com");
+    }
     format!(
-        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'{script_extra}; \
          style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; \
-         connect-src {connect}; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; \
-         object-src 'none'"
+         connect-src {connect};{frame} frame-ancestors 'none'; base-uri 'self'; \
+         form-action 'self'; object-src 'none'"
     )
 }
 
@@ -84,11 +100,17 @@ pub async fn security_headers(
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     let nonce = URL_SAFE_NO_PAD.encode(bytes);
     req.extensions_mut().insert(CspNonce(nonce.clone()));
+    let simulator = matches!(
+        state.config.bluum,
+        super::config::BluumMode::Simulator { .. }
+    );
+    let plaid = allows_plaid(req.uri().path(), simulator);
     let mut res = next.run(req).await;
     let headers = res.headers_mut();
     if let Ok(csp) = HeaderValue::from_str(&content_security_policy(
         &nonce,
         state.config.is_production(),
+        plaid,
     )) {
         headers.insert(header::CONTENT_SECURITY_POLICY, csp);
     }
@@ -329,10 +351,39 @@ mod tests {
 
     #[test]
     fn csp_blocks_framing_and_allows_the_app() {
-        let csp = content_security_policy("abc", true);
+        let csp = content_security_policy("abc", true, false);
         assert!(csp.contains("frame-ancestors 'none'"));
         assert!(csp.contains("'nonce-abc'"));
         assert!(csp.contains("'wasm-unsafe-eval'"));
         assert!(!csp.contains("ws:"));
+        assert!(!csp.contains("plaid"));
+        assert!(!csp.contains("frame-src"));
+    }
+
+    #[test]
+    fn plaid_is_allowed_on_the_bank_linking_page_only() {
+        assert!(allows_plaid("/banks/link", false));
+        for path in [
+            "/banks",
+            "/banks/link/x",
+            "/banks/manual",
+            "/",
+            "/api/banks/list",
+        ] {
+            assert!(!allows_plaid(path, false), "{path}");
+        }
+        // With the simulator, Link is simulated: Plaid is never loaded.
+        assert!(!allows_plaid("/banks/link", true));
+
+        let csp = content_security_policy("abc", true, true);
+        assert!(
+            csp.contains("script-src 'self' 'nonce-abc' 'wasm-unsafe-eval' https://cdn.plaid.com;")
+        );
+        assert!(csp.contains("frame-src https://cdn.plaid.com;"));
+        assert!(csp.contains(
+            "connect-src 'self' https://production.plaid.com https://sandbox.plaid.com;"
+        ));
+        assert!(csp.contains("frame-ancestors 'none'"));
+        assert!(csp.contains("object-src 'none'"));
     }
 }
