@@ -13,6 +13,7 @@ use crate::pages::auth::reset::ResetPasswordPage;
 use crate::pages::auth::sign_in::SignInPage;
 use crate::pages::auth::sign_up::SignUpPage;
 use crate::pages::auth::two_factor::TwoFactorPage;
+use crate::pages::banks::{BanksPage, DisconnectBankPage, LinkBankPage, ManualBankPage};
 use crate::pages::design::DesignSystemPage;
 use crate::pages::errors::NotFoundPage;
 use crate::pages::home::HomePage;
@@ -69,6 +70,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/forgot-password") view=ForgotPasswordPage/>
                     <Route path=path!("/reset-password") view=ResetPasswordPage/>
                     <Route path=path!("/account") view=AccountPage/>
+                    <Route path=path!("/banks") view=BanksPage/>
+                    // Async: Plaid's script tags must be in the HTML itself, not streamed in.
+                    <Route path=path!("/banks/link") view=LinkBankPage ssr=SsrMode::Async/>
+                    <Route path=path!("/banks/manual") view=ManualBankPage/>
+                    <Route path=path!("/banks/disconnect") view=DisconnectBankPage/>
                     // Async: the 404 status must be set before the page is sent.
                     <Route path=path!("/dev/outbox") view=OutboxPage ssr=SsrMode::Async/>
                 </Routes>

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod auth;
+pub mod banks;
 pub mod design;
 pub mod errors;
 pub mod home;
