@@ -199,15 +199,20 @@ mod ssr {
     /// Puts Bluum's validation errors on the manual form's fields.
     pub fn on_manual_field(err: AppError) -> AppError {
         match err {
-            AppError::Validation { field, message } => {
-                let field = match field.as_str() {
-                    "bank_name" | "account_holder_name" | "routing_number" => field,
-                    "account_number" => field,
-                    "bank_account_type" => "account_type".to_owned(),
-                    _ => "form".to_owned(),
-                };
-                AppError::Validation { field, message }
-            }
+            AppError::Validation { field, message } => match field.as_str() {
+                // Bluum's message about a number is replaced (it could quote the value).
+                "account_number" => AppError::validation(
+                    field,
+                    "Our investing partner didn't accept this account number. Check it and try again.",
+                ),
+                "routing_number" => AppError::validation(
+                    field,
+                    "Our investing partner didn't accept this routing number. Check it and try again.",
+                ),
+                "bank_name" | "account_holder_name" => AppError::Validation { field, message },
+                "bank_account_type" => AppError::validation("account_type", message),
+                _ => AppError::validation("form", message),
+            },
             other => other,
         }
     }
@@ -342,10 +347,11 @@ pub async fn connect_plaid(public_token: Secret) -> Result<Vec<Bank>, AppError> 
         .connect_plaid(&me.investor_id, Sensitive::new(token))
         .await
         .map_err(|err| match AppError::from(err) {
-            AppError::Validation { message, .. } => AppError::Validation {
-                field: "public_token".into(),
-                message,
-            },
+            // Single use: most often a second exchange of the same token.
+            AppError::Validation { .. } => field(
+                "public_token",
+                "This bank connection has already been used or has expired. Please link your bank again.",
+            ),
             other => other,
         })?;
     let banks: Vec<Bank> = sources.data.into_iter().map(bank_of).collect();
@@ -361,7 +367,7 @@ pub async fn connect_plaid(public_token: Secret) -> Result<Vec<Bank>, AppError> 
 pub async fn connect_manual(
     bank_name: String,
     account_holder_name: String,
-    routing_number: String,
+    routing_number: Secret,
     account_number: Secret,
     account_number_confirm: Secret,
     account_type: String,
@@ -380,6 +386,7 @@ pub async fn connect_manual(
         ));
     }
     let routing: String = routing_number
+        .expose()
         .chars()
         .filter(|c| !c.is_whitespace())
         .collect();
@@ -499,6 +506,34 @@ mod tests {
         let secret = Secret::new("000123456789");
         assert_eq!(format!("{secret:?}"), "[redacted]");
         assert_eq!(serde_json::to_string(&secret).unwrap(), "\"000123456789\"");
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn bluum_validation_errors_land_on_the_manual_form_fields() {
+        use crate::bluum::error::BluumError;
+        let bluum = |param: &str, message: &str| {
+            let body = format!(
+                r#"{{"error":{{"type":"invalid_request_error","code":"BLUM-400-003","message":"{message}","param":"{param}"}}}}"#
+            );
+            AppError::from(BluumError::from_response(400, None, None, body.as_bytes()))
+        };
+        let on = |err: AppError| match ssr::on_manual_field(err) {
+            AppError::Validation { field, message } => (field, message),
+            other => panic!("{other:?}"),
+        };
+        let (field, message) = on(bluum("account_number", "0001234 is too short"));
+        assert_eq!(field, "account_number");
+        assert!(!message.contains("0001234"));
+        let (field, message) = on(bluum("routing_number", "021000022 is not an ABA number"));
+        assert_eq!(field, "routing_number");
+        assert!(!message.contains("021000022"));
+        assert_eq!(
+            on(bluum("bank_name", "bank_name is required")),
+            ("bank_name".into(), "bank_name is required".into())
+        );
+        assert_eq!(on(bluum("bank_account_type", "bad")).0, "account_type");
+        assert_eq!(on(bluum("currency", "bad")).0, "form");
     }
 
     #[test]

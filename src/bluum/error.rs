@@ -168,7 +168,13 @@ pub enum BluumError {
 
 /// Request fields whose value must never be echoed: if Bluum's message is about one of these, it
 /// is replaced, in case it quotes the value.
-const SENSITIVE_PARAMS: &[&str] = &["tax_id", "account_number", "iban", "public_token"];
+const SENSITIVE_PARAMS: &[&str] = &[
+    "tax_id",
+    "account_number",
+    "routing_number",
+    "iban",
+    "public_token",
+];
 
 /// The fields an error body may carry, whatever its shape.
 #[derive(Debug, Default, PartialEq)]
