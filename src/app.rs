@@ -16,6 +16,7 @@ use crate::pages::auth::two_factor::TwoFactorPage;
 use crate::pages::design::DesignSystemPage;
 use crate::pages::errors::NotFoundPage;
 use crate::pages::home::HomePage;
+use crate::pages::onboarding::OnboardingPage;
 use crate::pages::outbox::OutboxPage;
 
 /// The document around the app, rendered on the server only.
@@ -69,6 +70,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/forgot-password") view=ForgotPasswordPage/>
                     <Route path=path!("/reset-password") view=ResetPasswordPage/>
                     <Route path=path!("/account") view=AccountPage/>
+                    <Route path=path!("/onboarding") view=OnboardingPage/>
+                    <Route path=path!("/onboarding/:step") view=OnboardingPage/>
                     // Async: the 404 status must be set before the page is sent.
                     <Route path=path!("/dev/outbox") view=OutboxPage ssr=SsrMode::Async/>
                 </Routes>

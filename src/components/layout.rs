@@ -15,10 +15,16 @@ struct NavItem {
 }
 
 /// The main navigation. Later stages of the journey add their pages here.
-const NAV: &[NavItem] = &[NavItem {
-    href: "/",
-    label: "Home",
-}];
+const NAV: &[NavItem] = &[
+    NavItem {
+        href: "/",
+        label: "Home",
+    },
+    NavItem {
+        href: "/onboarding",
+        label: "Investing account",
+    },
+];
 
 #[component]
 pub fn AppLayout(children: Children) -> impl IntoView {

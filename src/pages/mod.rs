@@ -5,4 +5,5 @@ pub mod auth;
 pub mod design;
 pub mod errors;
 pub mod home;
+pub mod onboarding;
 pub mod outbox;

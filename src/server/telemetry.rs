@@ -98,6 +98,13 @@ pub async fn request_log(mut req: Request, next: Next) -> Response {
     response
 }
 
+/// The id of the request being served, when called inside a page render or server function.
+pub fn current_request_id() -> Option<String> {
+    leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<RequestId>().cloned())
+        .map(|id| id.0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -116,11 +123,4 @@ mod tests {
             None
         );
     }
-}
-
-/// The id of the request being served, when called inside a page render or server function.
-pub fn current_request_id() -> Option<String> {
-    leptos::prelude::use_context::<http::request::Parts>()
-        .and_then(|parts| parts.extensions.get::<RequestId>().cloned())
-        .map(|id| id.0)
 }
