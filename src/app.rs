@@ -17,6 +17,7 @@ use crate::pages::banks::{BanksPage, DisconnectBankPage, LinkBankPage, ManualBan
 use crate::pages::design::DesignSystemPage;
 use crate::pages::errors::NotFoundPage;
 use crate::pages::home::HomePage;
+use crate::pages::onboarding::OnboardingPage;
 use crate::pages::outbox::OutboxPage;
 
 /// The document around the app, rendered on the server only.
@@ -70,6 +71,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/forgot-password") view=ForgotPasswordPage/>
                     <Route path=path!("/reset-password") view=ResetPasswordPage/>
                     <Route path=path!("/account") view=AccountPage/>
+                    <Route path=path!("/onboarding") view=OnboardingPage/>
+                    <Route path=path!("/onboarding/:step") view=OnboardingPage/>
                     <Route path=path!("/banks") view=BanksPage/>
                     // Async: Plaid's script tags must be in the HTML itself, not streamed in.
                     <Route path=path!("/banks/link") view=LinkBankPage ssr=SsrMode::Async/>

@@ -26,6 +26,9 @@ pub enum AppError {
     /// One input is wrong; `field` is the form field's `name`, so the message goes next to it.
     #[error("{message}")]
     Validation { field: String, message: String },
+    /// Several inputs are wrong: `(field, message)` pairs, each shown next to its field.
+    #[error("Some answers need another look: see the messages next to them.")]
+    Invalid { errors: Vec<(String, String)> },
     /// The wallet cannot cover the request.
     #[error("{0}")]
     InsufficientFunds(String),
@@ -68,7 +71,7 @@ impl AppError {
             Self::NotSignedIn => 401,
             Self::Forbidden => 403,
             Self::NotFound => 404,
-            Self::Validation { .. } | Self::InsufficientFunds(_) => 422,
+            Self::Validation { .. } | Self::Invalid { .. } | Self::InsufficientFunds(_) => 422,
             Self::NotOnboarded | Self::MarketClosed(_) | Self::Conflict(_) => 409,
             Self::RateLimited | Self::TooManyAttempts { .. } => 429,
             Self::Upstream { .. } | Self::Network => 502,
@@ -80,6 +83,10 @@ impl AppError {
     pub fn field_message(&self, field: &str) -> Option<String> {
         match self {
             Self::Validation { field: f, message } if f == field => Some(message.clone()),
+            Self::Invalid { errors } => errors
+                .iter()
+                .find(|(f, _)| f == field)
+                .map(|(_, message)| message.clone()),
             _ => None,
         }
     }

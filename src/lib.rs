@@ -6,6 +6,7 @@
 //! - [`components`]: UI building blocks shared by every page (layout, design system).
 //! - [`api`]: `#[server]` functions, the only door from the browser to the server.
 //! - [`error`]: [`error::AppError`], the one error type server functions return.
+//! - [`onboarding`]: the onboarding wizard's steps and rules, shared by server and browser.
 //! - `server` (ssr only): configuration, database, telemetry, HTTP router and start-up.
 //! - `bluum` (ssr only): the typed Bluum API client.
 //! - `bluum_sim` (ssr only): the Bluum sandbox simulator, the embedded default.
@@ -15,6 +16,7 @@ pub mod api;
 pub mod app;
 pub mod components;
 pub mod error;
+pub mod onboarding;
 pub mod pages;
 
 #[cfg(feature = "ssr")]

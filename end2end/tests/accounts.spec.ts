@@ -33,7 +33,9 @@ async function signUp(page: Page, email: string) {
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page).toHaveURL(/\/account$/);
+  // A new account starts the journey: opening the investing account.
+  await expect(page).toHaveURL(/\/onboarding$/);
+  await gotoHydrated(page, "/account");
   await expect(page.getByRole("heading", { name: "Your account", level: 1 })).toBeVisible();
 }
 
@@ -71,7 +73,8 @@ test("sign up, sign out, sign in; wrong input is shown next to the field", async
 
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page).toHaveURL(/\/account$/);
+  await expect(page).toHaveURL(/\/onboarding$/);
+  await gotoHydrated(page, "/account");
   await expect(main(page).getByLabel("Full name")).toHaveValue("Jane Tester");
   // The header shows who is signed in (in the phone menu on small screens).
   if (info.project.name === "phone") await page.getByRole("button", { name: "Menu" }).click();

@@ -386,8 +386,10 @@ fn validate(body: &Map<String, Value>) -> ApiResult<Map<String, Value>> {
 
     let employment = f.enumeration("employment_status", EMPLOYMENT)?;
     keep("employment_status", json!(employment));
+    // Bluum's docs list all three "when employed", but its own example app never sends
+    // `employer_address` and the sandbox accepts that, so only name and position are required.
     for name in ["employer_name", "employer_address", "employment_position"] {
-        let value = if employment == "employed" {
+        let value = if employment == "employed" && name != "employer_address" {
             Some(f.str(name)?)
         } else {
             f.opt_str(name)?

@@ -21,6 +21,10 @@ const NAV: &[NavItem] = &[
         label: "Home",
     },
     NavItem {
+        href: "/onboarding",
+        label: "Investing account",
+    },
+    NavItem {
         href: "/banks",
         label: "Bank accounts",
     },

@@ -2,6 +2,7 @@
 //! pieces ([`ui`], [`form`], [`toast`]). Styling tokens and classes live in `style/tailwind.css`.
 
 pub mod form;
+pub mod journey;
 pub mod layout;
 pub mod toast;
 pub mod ui;

@@ -6,4 +6,5 @@ pub mod banks;
 pub mod design;
 pub mod errors;
 pub mod home;
+pub mod onboarding;
 pub mod outbox;

@@ -6,6 +6,7 @@ pub mod config;
 pub mod db;
 pub mod health;
 pub mod idempotency;
+pub mod onboarding;
 pub mod request;
 pub mod security;
 pub mod server_fns;

@@ -60,7 +60,7 @@ pub async fn sign_up(app: &TestApp, client: &reqwest::Client, email: &str) {
     )
     .await;
     assert_eq!(res.status(), 200, "{:?}", res.text().await);
-    assert_eq!(res.headers()["location"], "/account");
+    assert_eq!(res.headers()["location"], "/onboarding");
 }
 
 pub async fn sign_in(
