@@ -69,9 +69,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/sign-in/two-factor") view=TwoFactorPage/>
                     <Route path=path!("/forgot-password") view=ForgotPasswordPage/>
                     <Route path=path!("/reset-password") view=ResetPasswordPage/>
-                    <Route path=path!("/account") view=AccountPage/>
-                    <Route path=path!("/onboarding") view=OnboardingPage/>
-                    <Route path=path!("/onboarding/:step") view=OnboardingPage/>
+                    // Pages that load data render it into the HTML before sending (`Async`), so
+                    // they work without JavaScript: streamed content needs a script to show.
+                    <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("/onboarding") view=OnboardingPage ssr=SsrMode::Async/>
+                    <Route path=path!("/onboarding/:step") view=OnboardingPage ssr=SsrMode::Async/>
                     // Async: the 404 status must be set before the page is sent.
                     <Route path=path!("/dev/outbox") view=OutboxPage ssr=SsrMode::Async/>
                 </Routes>
