@@ -70,14 +70,15 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/sign-in/two-factor") view=TwoFactorPage/>
                     <Route path=path!("/forgot-password") view=ForgotPasswordPage/>
                     <Route path=path!("/reset-password") view=ResetPasswordPage/>
-                    <Route path=path!("/account") view=AccountPage/>
-                    <Route path=path!("/onboarding") view=OnboardingPage/>
-                    <Route path=path!("/onboarding/:step") view=OnboardingPage/>
-                    <Route path=path!("/banks") view=BanksPage/>
-                    // Async: Plaid's script tags must be in the HTML itself, not streamed in.
+                    // Pages that load data render it into the HTML before sending (`Async`), so
+                    // they work without JavaScript: streamed content needs a script to show.
+                    <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("/onboarding") view=OnboardingPage ssr=SsrMode::Async/>
+                    <Route path=path!("/onboarding/:step") view=OnboardingPage ssr=SsrMode::Async/>
+                    <Route path=path!("/banks") view=BanksPage ssr=SsrMode::Async/>
                     <Route path=path!("/banks/link") view=LinkBankPage ssr=SsrMode::Async/>
-                    <Route path=path!("/banks/manual") view=ManualBankPage/>
-                    <Route path=path!("/banks/disconnect") view=DisconnectBankPage/>
+                    <Route path=path!("/banks/manual") view=ManualBankPage ssr=SsrMode::Async/>
+                    <Route path=path!("/banks/disconnect") view=DisconnectBankPage ssr=SsrMode::Async/>
                     // Async: the 404 status must be set before the page is sent.
                     <Route path=path!("/dev/outbox") view=OutboxPage ssr=SsrMode::Async/>
                 </Routes>

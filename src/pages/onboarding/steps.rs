@@ -66,13 +66,20 @@ pub fn Wizard(
             title="Open your investing account"
             subtitle="A few questions that US law requires of every brokerage. About five minutes; your answers are saved as you go."
         />
-        <div class="grid gap-8 lg:grid-cols-[14rem_1fr]">
+        <div class="grid grid-cols-1 gap-8 lg:grid-cols-[14rem_1fr]">
             <Progress step=step furthest=furthest/>
-            <section class="card space-y-6" aria-labelledby="step-title">
+            <section class="card min-w-0 space-y-6" aria-labelledby="step-title">
                 <div>
                     <p class="text-sm font-medium text-slate-500 dark:text-slate-400">
                         {format!("Step {} of {}", step.number(), Step::ALL.len())}
                     </p>
+                    // On phones the step list is hidden: a bar shows how far along this is.
+                    <div class="mt-2 h-1.5 w-full rounded-full bg-slate-200 lg:hidden dark:bg-slate-700" aria-hidden="true">
+                        <div
+                            class="h-1.5 rounded-full bg-brand-600"
+                            style=format!("width: {}%", step.number() * 100 / Step::ALL.len())
+                        ></div>
+                    </div>
                     <h2 id="step-title">{step.title()}</h2>
                 </div>
                 {wizard.error.clone().map(|(_, message)| view! {
@@ -115,8 +122,8 @@ pub fn Wizard(
 #[component]
 fn Progress(step: Step, furthest: Step) -> impl IntoView {
     view! {
-        <nav aria-label="Onboarding steps">
-            <ol class="flex gap-2 overflow-x-auto text-sm lg:flex-col lg:gap-1">
+        <nav aria-label="Onboarding steps" class="hidden min-w-0 lg:block">
+            <ol class="flex flex-col gap-1 text-sm">
                 {Step::ALL
                     .into_iter()
                     .map(|s| {
