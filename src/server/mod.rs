@@ -1,6 +1,7 @@
 //! Everything that runs only on the server: configuration, database, telemetry, the HTTP
 //! router and start-up. `main.rs` calls [`run`]; integration tests call [`build_router`].
 
+pub mod assets;
 pub mod auth;
 pub mod config;
 pub mod db;
@@ -137,6 +138,8 @@ pub fn build_router(state: AppState, session_store: PostgresStore) -> Router {
             _,
         >(context, shell))
         .layer(axum::middleware::from_fn(server_fns::status_from_error))
+        // Outside status_from_error, which reads error bodies as JSON.
+        .layer(assets::compression())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             request::resolve_user,
