@@ -25,8 +25,8 @@ ensure_database
 target_dir=${CARGO_TARGET_DIR:-$ROOT/target}
 bin="$target_dir/release/bluum_invest"
 if [ -n "$build" ]; then
-  log "release build (cargo leptos build --release)"
-  timed cargo leptos build --release
+  log "release build (cargo leptos build --release --precompress)"
+  timed cargo leptos build --release --precompress
 fi
 [ -x "$bin" ] || die "no release build at $bin: run without --no-build"
 

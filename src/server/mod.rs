@@ -133,6 +133,8 @@ pub fn build_router(state: AppState, session_store: PostgresStore) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/webhooks/bluum", axum::routing::post(webhooks::receive))
+        // The site's files, public (outside the sign-in gate above).
+        .merge(assets::pkg_routes(&state.leptos_options))
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,
@@ -196,6 +198,7 @@ async fn start() -> Result<(), StartError> {
 
     let pool = db::connect_and_migrate(&config.database_url).await?;
     let leptos_options = leptos_options(&config);
+    assets::check_hash_file(&leptos_options)?;
     let addr = config.site_addr;
     let prepared = prepare(config, pool, leptos_options, Default::default()).await?;
     tokio::spawn(
