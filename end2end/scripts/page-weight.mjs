@@ -96,6 +96,12 @@ async function visit(page, path, network) {
   cdp.on("Network.loadingFinished", (e) => finished.push({ id: e.requestId, bytes: e.encodedDataLength }));
   cdp.on("Network.loadingFailed", (e) => finished.push({ id: e.requestId, bytes: 0, failed: e.errorText }));
 
+  const errors = [];
+  const onConsole = (msg) => msg.type() === "error" && errors.push(msg.text());
+  const onError = (err) => errors.push(err.message);
+  page.on("console", onConsole);
+  page.on("pageerror", onError);
+
   const start = Date.now();
   const res = await page.goto(base + path, { waitUntil: "load" });
   if (!res || !res.ok()) throw new Error(`${path}: HTTP ${res?.status()}`);
@@ -114,10 +120,12 @@ async function visit(page, path, network) {
       }),
   );
   await cdp.detach();
+  page.off("console", onConsole);
+  page.off("pageerror", onError);
 
   const requests = finished.map((f) => ({ ...responses.get(f.id), ...f }));
   const total = requests.reduce((sum, r) => sum + r.bytes, 0);
-  return { requests, total, lcp, hydrated };
+  return { requests, total, lcp, hydrated, errors };
 }
 
 async function measure(browser, path, { signedIn }) {
@@ -174,3 +182,12 @@ console.table(
     "hydrated ms, slow 4G": r.slow.hydrated,
   })),
 );
+
+// A page that hydrated with errors (a blocked script, a failed fetch) is not a fair measurement.
+const errors = results.flatMap((r) =>
+  [r.first, r.repeat, r.slow].flatMap((v) => v.errors.map((e) => `${r.path}: ${e}`)),
+);
+if (errors.length) {
+  console.error(`\nConsole errors:\n${errors.join("\n")}`);
+  process.exit(1);
+}
