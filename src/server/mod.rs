@@ -196,9 +196,9 @@ async fn start() -> Result<(), StartError> {
     telemetry::init(config.as_ref().is_ok_and(Config::is_production));
     let config = config?;
 
-    let pool = db::connect_and_migrate(&config.database_url).await?;
     let leptos_options = leptos_options(&config);
     assets::check_hash_file(&leptos_options)?;
+    let pool = db::connect_and_migrate(&config.database_url).await?;
     let addr = config.site_addr;
     let prepared = prepare(config, pool, leptos_options, Default::default()).await?;
     tokio::spawn(
