@@ -11,7 +11,8 @@ COPY Cargo.toml Cargo.lock package.json package-lock.json ./
 RUN bash -c 'source scripts/lib.sh && ensure_rust_tools && ensure_npm_packages'
 COPY . .
 # Through lib.sh, so cargo-leptos gets the same tool settings as scripts/run.sh (no GitHub lookups).
-RUN bash -c 'source scripts/lib.sh && cargo leptos build --release'
+# --precompress leaves brotli and gzip copies of the site files, sent as they are (src/server/assets.rs).
+RUN bash -c 'source scripts/lib.sh && cargo leptos build --release --precompress'
 
 # Runtime stage: just the server binary and the site assets, as a non-root user.
 FROM debian:bookworm-slim AS runtime
@@ -21,12 +22,15 @@ RUN apt-get update \
  && useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin bluum
 WORKDIR /app
 COPY --from=build /app/target/release/bluum_invest /app/bluum_invest
+# The hashed names of the site files, read next to the binary (LEPTOS_HASH_FILES).
+COPY --from=build /app/target/release/hash.txt /app/hash.txt
 COPY --from=build /app/target/site /app/site
 ENV LEPTOS_OUTPUT_NAME=bluum_invest \
     LEPTOS_SITE_ROOT=/app/site \
     LEPTOS_SITE_PKG_DIR=pkg \
     LEPTOS_SITE_ADDR=0.0.0.0:3000 \
     LEPTOS_ENV=PROD \
+    LEPTOS_HASH_FILES=true \
     RUST_LOG=info
 USER bluum
 EXPOSE 3000

@@ -1,6 +1,7 @@
 //! Everything that runs only on the server: configuration, database, telemetry, the HTTP
 //! router and start-up. `main.rs` calls [`run`]; integration tests call [`build_router`].
 
+pub mod assets;
 pub mod auth;
 pub mod config;
 pub mod db;
@@ -132,11 +133,15 @@ pub fn build_router(state: AppState, session_store: PostgresStore) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/webhooks/bluum", axum::routing::post(webhooks::receive))
+        // The site's files, public (outside the sign-in gate above).
+        .merge(assets::pkg_routes(&state.leptos_options))
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,
         >(context, shell))
         .layer(axum::middleware::from_fn(server_fns::status_from_error))
+        // Outside status_from_error, which reads error bodies as JSON.
+        .layer(assets::compression())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             request::resolve_user,
@@ -191,8 +196,9 @@ async fn start() -> Result<(), StartError> {
     telemetry::init(config.as_ref().is_ok_and(Config::is_production));
     let config = config?;
 
-    let pool = db::connect_and_migrate(&config.database_url).await?;
     let leptos_options = leptos_options(&config);
+    assets::check_hash_file(&leptos_options)?;
+    let pool = db::connect_and_migrate(&config.database_url).await?;
     let addr = config.site_addr;
     let prepared = prepare(config, pool, leptos_options, Default::default()).await?;
     tokio::spawn(

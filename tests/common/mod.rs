@@ -59,6 +59,16 @@ pub async fn spawn_app(pool: PgPool) -> TestApp {
 
 /// Like [`spawn_app`], with extra configuration variables.
 pub async fn spawn_app_with(pool: PgPool, vars: &[(&str, &str)]) -> TestApp {
+    spawn_app_with_options(pool, vars, |options| options).await
+}
+
+/// Like [`spawn_app_with`], with the Leptos options adjusted by `adjust` (another site root,
+/// file hashing).
+pub async fn spawn_app_with_options(
+    pool: PgPool,
+    vars: &[(&str, &str)],
+    adjust: impl FnOnce(LeptosOptions) -> LeptosOptions,
+) -> TestApp {
     server::telemetry::init_for_tests();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -72,11 +82,13 @@ pub async fn spawn_app_with(pool: PgPool, vars: &[(&str, &str)]) -> TestApp {
             .map(|(_, v)| v.to_string())
     })
     .expect("test config");
-    let options = LeptosOptions::builder()
-        .output_name("bluum_invest")
-        .site_root("target/site")
-        .site_addr(addr)
-        .build();
+    let options = adjust(
+        LeptosOptions::builder()
+            .output_name("bluum_invest")
+            .site_root("target/site")
+            .site_addr(addr)
+            .build(),
+    );
     // The app's own Bluum simulator, with short review and settlement delays.
     let sim_options = SimOptions {
         kyc_review: Duration::from_millis(200),
