@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { test, expect, type Page } from "@playwright/test";
+import { addManualBank, linkBankWithSimulatedPlaid } from "./banks";
 import { gotoHydrated, watchConsole } from "./helpers";
 
 const PASSWORD = "plum-harbor-gravel-42";
@@ -86,13 +87,17 @@ async function completeWizard(page: Page, lastName: string, opts: { withMistake?
   await expect(page).toHaveURL(/\/onboarding$/);
 }
 
-test("a new user opens an investing account and watches the review end in approval", async ({ page }) => {
+test("a new user opens an investing account, watches the review end in approval and links a bank", async ({ page }) => {
+  test.setTimeout(90_000);
   const errors = watchConsole(page);
   await signUp(page, uniqueEmail("onboard"));
   await completeWizard(page, "Lovelace", { withMistake: true });
   // The review decides after a few seconds; the page follows it without a reload.
   await expect(page.getByRole("heading", { name: /You're approved/ })).toBeVisible({ timeout: 20_000 });
   await expect(page.getByRole("link", { name: "Link a bank account" })).toBeVisible();
+  // Then a bank: through the simulated Plaid Link, and one typed in by hand.
+  await linkBankWithSimulatedPlaid(page);
+  await addManualBank(page);
   // The browser logs the refused minor's 422 answer; that one was asked for.
   expect(errors.filter((e) => !/status of 422/.test(e))).toEqual([]);
 });
