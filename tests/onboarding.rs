@@ -256,7 +256,7 @@ async fn submitting_creates_one_investor_and_never_keeps_the_tax_id(pool: PgPool
 
     // The review ends in `active` and the state says so.
     let (_, state) = call_json(&app, &app.client, "onboarding/state", &[]).await;
-    assert_eq!(state, "Applied");
+    assert!(state.get("Applied").is_some(), "{state}");
     let status = decided(&app, &app.client).await;
     assert_eq!(status["stage"], "Approved", "{status}");
     assert_eq!(status["status"], "active");

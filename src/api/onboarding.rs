@@ -41,8 +41,9 @@ pub fn document_mime(file_name: &str) -> Option<&'static str> {
 pub enum Onboarding {
     /// Still answering the wizard.
     Wizard(Box<Wizard>),
-    /// The application was sent: the investor exists; follow its review with [`get_kyc_status`].
-    Applied,
+    /// The application was sent: the investor exists, and this is its review's status (follow
+    /// it with [`get_kyc_status`]).
+    Applied(Box<KycStatus>),
 }
 
 /// The wizard's saved state.
@@ -152,6 +153,49 @@ mod ssr {
 
     /// What to tell the user when Bluum turns the application down for one answer: the step
     /// and field it belongs to, and the message.
+    /// The review's status for the user's investor, with their documents.
+    pub async fn kyc_status_of(
+        me: &crate::server::request::InvestorContext,
+    ) -> Result<KycStatus, AppError> {
+        let bluum = &state().bluum;
+        let investor = match bluum.get_investor(&me.investor_id).await {
+            Ok(investor) => investor,
+            Err(BluumError::NotFound { .. }) => {
+                return Ok(KycStatus {
+                    stage: KycStage::Missing,
+                    status: "not_found".into(),
+                    verification_url: None,
+                    account_number: None,
+                    documents: Vec::new(),
+                })
+            }
+            Err(err) => return Err(err.into()),
+        };
+        let stage = stage_of(&investor.status);
+        let documents = if matches!(stage, KycStage::AwaitingDocuments | KycStage::InReview) {
+            let query = crate::bluum::models::documents::DocumentQuery {
+                investor_id: Some(me.investor_id.clone()),
+                ..Default::default()
+            };
+            bluum
+                .list_documents(&query)
+                .await?
+                .data
+                .into_iter()
+                .map(document_view)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Ok(KycStatus {
+            stage,
+            status: investor.status.as_str().to_owned(),
+            verification_url: investor.verification_url().map(str::to_owned),
+            account_number: investor.account_number,
+            documents,
+        })
+    }
+
     pub fn answer_problem(err: &BluumError) -> Option<(String, String)> {
         match err {
             BluumError::Validation { param, message, .. } => Some((
@@ -179,7 +223,8 @@ pub async fn onboarding_state() -> Result<Onboarding, AppError> {
         .await?
         .is_some()
     {
-        return Ok(Onboarding::Applied);
+        let me = require_investor().await?;
+        return Ok(Onboarding::Applied(Box::new(kyc_status_of(&me).await?)));
     }
     let saved = draft_of(&user).await?;
     Ok(Onboarding::Wizard(Box::new(Wizard {
@@ -373,43 +418,7 @@ pub async fn submit_application(
 pub async fn get_kyc_status() -> Result<KycStatus, AppError> {
     use ssr::*;
     let me = require_investor().await?;
-    let bluum = &state().bluum;
-    let investor = match bluum.get_investor(&me.investor_id).await {
-        Ok(investor) => investor,
-        Err(BluumError::NotFound { .. }) => {
-            return Ok(KycStatus {
-                stage: KycStage::Missing,
-                status: "not_found".into(),
-                verification_url: None,
-                account_number: None,
-                documents: Vec::new(),
-            })
-        }
-        Err(err) => return Err(err.into()),
-    };
-    let stage = stage_of(&investor.status);
-    let documents = if matches!(stage, KycStage::AwaitingDocuments | KycStage::InReview) {
-        let query = crate::bluum::models::documents::DocumentQuery {
-            investor_id: Some(me.investor_id.clone()),
-            ..Default::default()
-        };
-        bluum
-            .list_documents(&query)
-            .await?
-            .data
-            .into_iter()
-            .map(document_view)
-            .collect()
-    } else {
-        Vec::new()
-    };
-    Ok(KycStatus {
-        stage,
-        status: investor.status.as_str().to_owned(),
-        verification_url: investor.verification_url().map(str::to_owned),
-        account_number: investor.account_number,
-        documents,
-    })
+    kyc_status_of(&me).await
 }
 
 /// Starts onboarding again when Bluum no longer knows the user's investor (its sandbox resets

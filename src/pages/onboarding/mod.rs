@@ -33,7 +33,7 @@ pub fn OnboardingPage() -> impl IntoView {
         <Transition fallback=|| view! { <SkeletonRows rows=6/> }>
             {move || Suspend::new(async move {
                 match state.await {
-                    Ok(Onboarding::Applied) => view! { <KycStatusView/> }.into_any(),
+                    Ok(Onboarding::Applied(status)) => view! { <KycStatusView initial=*status/> }.into_any(),
                     Ok(Onboarding::Wizard(wizard)) => {
                         // The step in the URL, if the user has reached it; else where they left off.
                         let asked = params.read().get("step").and_then(|s| Step::from_slug(&s));

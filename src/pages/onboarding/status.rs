@@ -14,13 +14,13 @@ use crate::error::AppError;
 /// Sends the document form from the browser (the file cannot cross a `ServerAction`).
 type Upload = Action<(), Result<DocumentView, AppError>>;
 use crate::components::form::{form_error, FormAlert};
-use crate::components::ui::{PageHeader, SkeletonRows};
+use crate::components::ui::PageHeader;
 
 /// How often the page asks for the review's status while Bluum decides.
 const POLL_MS: u64 = 2_000;
 
 #[component]
-pub fn KycStatusView() -> impl IntoView {
+pub fn KycStatusView(initial: KycStatus) -> impl IntoView {
     let form = NodeRef::<leptos::html::Form>::new();
     let upload: Upload = Action::new_unsync(move |_: &()| {
         #[cfg(feature = "hydrate")]
@@ -38,34 +38,36 @@ pub fn KycStatusView() -> impl IntoView {
         }
     });
     let restart = ServerAction::<RestartOnboarding>::new();
-    let tick = RwSignal::new(0u32);
-    let status = Resource::new(
-        move || (tick.get(), upload.version().get()),
-        |_| get_kyc_status(),
-    );
-    // Ask again while the review is undecided (in the browser only).
+    // Rendered from the server's answer; in the browser, asked again while Bluum decides.
+    // The memo re-renders only when something changed, so a chosen file is not reset.
+    let latest = RwSignal::new(initial);
+    let status = Memo::new(move |_| latest.get());
+    let refresh = move || {
+        leptos::task::spawn_local(async move {
+            if let Ok(s) = get_kyc_status().await {
+                latest.set(s);
+            }
+        })
+    };
     Effect::new(move |_| {
-        let waiting = status
-            .get()
-            .and_then(Result::ok)
-            .is_some_and(|s| matches!(s.stage, KycStage::InReview | KycStage::AwaitingDocuments));
+        if upload.version().get() > 0 {
+            refresh();
+        }
+    });
+    Effect::new(move |_| {
+        let waiting = matches!(
+            status.get().stage,
+            KycStage::InReview | KycStage::AwaitingDocuments
+        );
+        // Every answer (changed or not) schedules the next question.
+        latest.track();
         if waiting {
-            set_timeout(
-                move || tick.update(|t| *t += 1),
-                std::time::Duration::from_millis(POLL_MS),
-            );
+            set_timeout(refresh, std::time::Duration::from_millis(POLL_MS));
         }
     });
     view! {
         <PageHeader title="Your investing account"/>
-        <Transition fallback=|| view! { <SkeletonRows rows=3/> }>
-            {move || Suspend::new(async move {
-                match status.await {
-                    Ok(s) => view! { <StageCard status=s upload=upload form=form restart=restart/> }.into_any(),
-                    Err(e) => view! { <div role="alert" class="alert alert-error">{e.to_string()}</div> }.into_any(),
-                }
-            })}
-        </Transition>
+        {move || view! { <StageCard status=status.get() upload=upload form=form restart=restart/> }}
     }
 }
 
