@@ -7,27 +7,11 @@ mod common;
 mod sim_support;
 
 use bluum_invest::server::auth::investor_link;
-use common::accounts::{call, call_json, validation, PASSWORD};
+use common::accounts::{call_json, sign_up, validation};
 use common::{spawn_app, spawn_app_with, TestApp};
 use secrecy::ExposeSecret;
 use serde_json::Value;
 use sqlx::PgPool;
-
-/// Signs `client` up as `email` (which signs it in).
-async fn sign_up(app: &TestApp, client: &reqwest::Client, email: &str) {
-    let res = call(
-        app,
-        client,
-        "auth/sign_up",
-        &[
-            ("name", "Jane Doe"),
-            ("email", email),
-            ("password", PASSWORD),
-        ],
-    )
-    .await;
-    assert_eq!(res.status(), 200, "{:?}", res.text().await);
-}
 
 /// Creates a Bluum investor in the app's simulator and links it to the user `email`, as
 /// onboarding will.

@@ -172,7 +172,8 @@ mod ssr {
             Err(err) => return Err(err.into()),
         };
         let stage = stage_of(&investor.status);
-        let documents = if matches!(stage, KycStage::AwaitingDocuments | KycStage::InReview) {
+        // Only the documents step shows them: the page polls, so other stages skip the call.
+        let documents = if stage == KycStage::AwaitingDocuments {
             let query = crate::bluum::models::documents::DocumentQuery {
                 investor_id: Some(me.investor_id.clone()),
                 ..Default::default()
@@ -218,14 +219,11 @@ mod ssr {
 #[server(endpoint = "onboarding/state")]
 pub async fn onboarding_state() -> Result<Onboarding, AppError> {
     use ssr::*;
-    let user = require_user().await?;
-    if investor_link::investor_id_of(&state().pool, user.id)
-        .await?
-        .is_some()
-    {
-        let me = require_investor().await?;
-        return Ok(Onboarding::Applied(Box::new(kyc_status_of(&me).await?)));
-    }
+    let user = match require_investor().await {
+        Ok(me) => return Ok(Onboarding::Applied(Box::new(kyc_status_of(&me).await?))),
+        Err(AppError::NotOnboarded) => require_user().await?,
+        Err(err) => return Err(err),
+    };
     let saved = draft_of(&user).await?;
     Ok(Onboarding::Wizard(Box::new(Wizard {
         draft: saved.draft,

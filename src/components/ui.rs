@@ -44,21 +44,8 @@ pub fn TextField(
     max: Option<String>,
     #[prop(optional, into)] maxlength: Option<u32>,
 ) -> impl IntoView {
-    let error_id = format!("{name}-error");
-    let hint_id = format!("{name}-hint");
-    let described_by = {
-        let (error_id, hint_id, has_hint) = (error_id.clone(), hint_id.clone(), hint.is_some());
-        move || {
-            let mut ids = Vec::new();
-            if has_hint {
-                ids.push(hint_id.clone());
-            }
-            if error.get().is_some() {
-                ids.push(error_id.clone());
-            }
-            (!ids.is_empty()).then(|| ids.join(" "))
-        }
-    };
+    let described_by = describe(&name, hint.is_some(), error);
+    let notes_name = name.clone();
     view! {
         <div class="field">
             <label class="label" for=name.clone()>{label}</label>
@@ -78,10 +65,7 @@ pub fn TextField(
                 aria-invalid=move || error.get().is_some().then_some("true")
                 aria-describedby=described_by
             />
-            {hint.map(|h| view! { <p id=hint_id class="hint">{h}</p> })}
-            <Show when=move || error.get().is_some()>
-                <p id=error_id.clone() class="field-error">{move || error.get()}</p>
-            </Show>
+            <FieldNotes name=notes_name hint=hint error=error/>
         </div>
     }
 }

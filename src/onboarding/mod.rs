@@ -233,6 +233,61 @@ pub struct Draft {
     pub agree_w8ben: String,
 }
 
+/// Calls `$then!(field, field, …)` with every field of [`Draft`], so the name-to-field lookups
+/// below are written once.
+macro_rules! with_draft_fields {
+    ($then:ident) => {
+        $then!(
+            first_name,
+            middle_name,
+            last_name,
+            date_of_birth,
+            citizenship,
+            country_of_birth,
+            tax_residence,
+            email,
+            phone_country,
+            phone,
+            street1,
+            street2,
+            unit,
+            city,
+            state,
+            postal_code,
+            country,
+            employment_status,
+            employer_name,
+            position,
+            employer_address,
+            annual_income,
+            liquid_net_worth,
+            total_net_worth,
+            source_employment_income,
+            source_investments,
+            source_inheritance,
+            source_business_income,
+            source_savings,
+            source_family,
+            source_other,
+            control_person,
+            affiliated,
+            politically_exposed,
+            family_exposed,
+            company_name,
+            company_ticker,
+            company_address,
+            company_email,
+            trusted_first_name,
+            trusted_last_name,
+            trusted_email,
+            trusted_phone,
+            agree_investor,
+            agree_margin,
+            agree_w8ben,
+        )
+    };
+}
+
 /// One message for one field.
 pub type FieldErrors = Vec<(String, String)>;
 
@@ -247,54 +302,7 @@ impl Draft {
                 }
             };
         }
-        pick!(
-            first_name,
-            middle_name,
-            last_name,
-            date_of_birth,
-            citizenship,
-            country_of_birth,
-            tax_residence,
-            email,
-            phone_country,
-            phone,
-            street1,
-            street2,
-            unit,
-            city,
-            state,
-            postal_code,
-            country,
-            employment_status,
-            employer_name,
-            position,
-            employer_address,
-            annual_income,
-            liquid_net_worth,
-            total_net_worth,
-            source_employment_income,
-            source_investments,
-            source_inheritance,
-            source_business_income,
-            source_savings,
-            source_family,
-            source_other,
-            control_person,
-            affiliated,
-            politically_exposed,
-            family_exposed,
-            company_name,
-            company_ticker,
-            company_address,
-            company_email,
-            trusted_first_name,
-            trusted_last_name,
-            trusted_email,
-            trusted_phone,
-            agree_investor,
-            agree_margin,
-            agree_w8ben,
-        )
+        with_draft_fields!(pick)
     }
 
     fn slot(&mut self, field: &str) -> Option<&mut String> {
@@ -306,54 +314,7 @@ impl Draft {
                 }
             };
         }
-        pick!(
-            first_name,
-            middle_name,
-            last_name,
-            date_of_birth,
-            citizenship,
-            country_of_birth,
-            tax_residence,
-            email,
-            phone_country,
-            phone,
-            street1,
-            street2,
-            unit,
-            city,
-            state,
-            postal_code,
-            country,
-            employment_status,
-            employer_name,
-            position,
-            employer_address,
-            annual_income,
-            liquid_net_worth,
-            total_net_worth,
-            source_employment_income,
-            source_investments,
-            source_inheritance,
-            source_business_income,
-            source_savings,
-            source_family,
-            source_other,
-            control_person,
-            affiliated,
-            politically_exposed,
-            family_exposed,
-            company_name,
-            company_ticker,
-            company_address,
-            company_email,
-            trusted_first_name,
-            trusted_last_name,
-            trusted_email,
-            trusted_phone,
-            agree_investor,
-            agree_margin,
-            agree_w8ben,
-        )
+        with_draft_fields!(pick)
     }
 
     /// Takes `step`'s fields from `form` (trimmed), leaving every other answer as it was.
