@@ -6,7 +6,6 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 use crate::components::layout::AppLayout;
-use crate::components::toast::provide_toasts;
 use crate::pages::account::AccountPage;
 use crate::pages::auth::forgot::ForgotPasswordPage;
 use crate::pages::auth::reset::ResetPasswordPage;
@@ -41,7 +40,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // `/pkg/bluum_invest.css`, under its hashed name when cargo-leptos hashed it.
                 <HashedStylesheet options=options.clone() id="leptos"/>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
+                // Islands: only the `#[island]` components hydrate; the rest of the page is server HTML.
+                <HydrationScripts options islands=true/>
                 <MetaTags/>
             </head>
             <body>
@@ -54,7 +54,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    provide_toasts();
 
     view! {
         <Link rel="icon" type_="image/svg+xml" href="/favicon.svg"/>

@@ -26,17 +26,25 @@ pub mod bluum_sim;
 #[cfg(feature = "ssr")]
 pub mod server;
 
-/// Browser entry point: hydrates the server-rendered page, then marks `<html data-hydrated>`
-/// so end-to-end tests (and CSS) know interactive handlers are attached.
+/// Browser entry point. Pages are rendered on the server; only the [`#[island]`](leptos::island)
+/// components (forms, live status, the simulated Plaid Link…) hydrate, right after this returns.
+/// Then `<html data-hydrated>` is set, so end-to-end tests (and CSS) know handlers are attached.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
-    if let Some(root) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.document_element())
-    {
-        let _ = root.set_attribute("data-hydrated", "true");
-    }
+    leptos::mount::hydrate_islands();
+    // Leptos' loader hydrates the islands as soon as this returns, without waiting on anything
+    // but promises; a zero-delay timeout runs after all of them.
+    leptos::prelude::set_timeout(
+        || {
+            if let Some(root) = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.document_element())
+            {
+                let _ = root.set_attribute("data-hydrated", "true");
+            }
+        },
+        std::time::Duration::ZERO,
+    );
 }

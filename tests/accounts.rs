@@ -571,14 +571,17 @@ async fn two_factor_enrolment_sign_in_recovery_and_turning_it_off(pool: PgPool) 
     assert_eq!(qr_svg, totp::qr_svg(uri).unwrap());
     // The account page, rendered on the server, shows the pending set-up with its QR code
     // (a reload, or the form posted without JavaScript, keeps it).
-    let html = client
-        .get(app.url("/account"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let account_page = || async {
+        client
+            .get(app.url("/account"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    };
+    let html = account_page().await;
     assert!(
         html.contains(r#"aria-label="QR code for your authenticator app""#),
         "{html}"
@@ -629,6 +632,21 @@ async fn two_factor_enrolment_sign_in_recovery_and_turning_it_off(pool: PgPool) 
         !stored.contains(&codes[0]),
         "recovery codes are stored hashed"
     );
+    // The confirmation redirects to the account page, which shows the codes once: they wait
+    // in the session, sealed, and are gone after that render.
+    let sessions: Vec<String> =
+        sqlx::query_scalar("SELECT encode(data, 'escape') FROM tower_sessions.session")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert!(sessions.iter().all(|data| !data.contains(&codes[0])));
+    let html = account_page().await;
+    assert!(
+        codes.iter().all(|code| html.contains(code.as_str())),
+        "{html}"
+    );
+    let html = account_page().await;
+    assert!(!html.contains(codes[0].as_str()), "shown once only");
     let sealed: String = sqlx::query_scalar("SELECT totp_secret FROM users")
         .fetch_one(&pool)
         .await

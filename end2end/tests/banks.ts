@@ -7,14 +7,16 @@ import { gotoHydrated } from "./helpers";
  * its own: the journey test calls them once onboarding is done.
  */
 
-/** Links First Platypus Bank (both accounts) through the simulated Plaid Link dialog. */
+/** Links First Platypus Bank (both accounts) through the simulated Plaid Link. */
 export async function linkBankWithSimulatedPlaid(page: Page) {
   await gotoHydrated(page, "/banks");
   await page.getByRole("link", { name: "Link a bank with Plaid" }).click();
 
-  const link = page.getByRole("dialog");
+  const link = page.getByTestId("simulated-link");
   await expect(link.getByRole("heading", { name: "Select your bank" })).toBeVisible();
   await link.getByLabel("Search for your bank").fill("Platypus");
+  await link.getByRole("button", { name: "Search" }).click();
+  await expect(page).toHaveURL(/q=Platypus/);
   await link.getByRole("link", { name: "First Platypus Bank" }).click();
 
   await expect(link.getByRole("heading", { name: "Sign in to First Platypus Bank" })).toBeVisible();
@@ -30,7 +32,7 @@ export async function linkBankWithSimulatedPlaid(page: Page) {
   await expect(link.getByRole("heading", { name: "Success" })).toBeVisible();
   await link.getByRole("button", { name: "Continue" }).click();
 
-  await expect(page.getByRole("dialog")).toBeHidden();
+  await expect(page).toHaveURL(/\/banks\?linked=2$/);
   await expect(page.getByRole("status").filter({ hasText: "2 bank accounts linked." })).toBeVisible();
   await expect(page.getByRole("row").filter({ hasText: "Plaid Checking" })).toContainText("••••0000");
   await expect(page.getByRole("row").filter({ hasText: "Plaid Saving" })).toContainText("••••1111");

@@ -29,17 +29,29 @@ async function completeWizard(page: Page, lastName: string, opts: { withMistake?
   await page.getByLabel("Citizenship").selectOption("US");
   await page.getByLabel("Country of birth").selectOption("US");
   await page.getByLabel("Country of tax residence").selectOption("US");
+  const saves: string[] = [];
+  page.on("request", (r) => {
+    if (r.url().includes("/api/onboarding/save")) saves.push(r.url());
+  });
   if (opts.withMistake) {
-    // A minor: refused next to the field, and nothing typed is lost.
+    // A minor: flagged as soon as the field is left, by the server's own rule running in the
+    // browser; the form is not sent, and nothing typed is lost.
     await page.getByLabel("Date of birth").fill("2015-03-01");
+    await page.getByLabel("Date of birth").blur();
+    await expect(page.locator("#date_of_birth-error")).toContainText("18 or older");
+    await expect(page.getByLabel("Date of birth")).toHaveAttribute("aria-invalid", "true");
     await continueButton(page).click();
     await expect(page.locator("#date_of_birth-error")).toContainText("18 or older");
     await expect(page.getByLabel("Legal last name")).toHaveValue(lastName);
   }
   await page.getByLabel("Date of birth").fill("1990-06-15");
+  // Fixed: the message goes as the date is typed.
+  await expect(page.locator("#date_of_birth-error")).toBeHidden();
   await continueButton(page).click();
 
   await expect(page.getByRole("heading", { name: "How to reach you" })).toBeVisible();
+  // The refused attempt never reached the server: one save, the good one.
+  expect(saves.length).toBe(1);
   if (opts.withMistake) {
     // A reload mid-wizard resumes at the same step with the answers kept.
     await page.reload();

@@ -34,7 +34,7 @@ test("design system page: toasts and inline field errors work in the browser", a
   await expect(page.locator("#amount-error")).toHaveText("Enter an amount in dollars, like 25.00");
   await expect(amount).toHaveAttribute("aria-invalid", "true");
   await amount.fill("25.00");
-  await expect(page.locator("#amount-error")).toHaveCount(0);
+  await expect(page.locator("#amount-error")).toBeHidden();
   expect(errors).toEqual([]);
 });
 

@@ -18,6 +18,9 @@ pub struct Profile {
     /// A two-factor set-up started in this session and not yet confirmed, so the page shows it
     /// again after a reload (or a form post without JavaScript).
     pub pending_two_factor: Option<TwoFactorSetup>,
+    /// The recovery codes of a two-factor set-up just confirmed: shown on the next render of
+    /// the page only (taken out of the session as they are read).
+    pub new_recovery_codes: Vec<String>,
 }
 
 /// What an authenticator app needs to start producing codes.
@@ -44,6 +47,8 @@ mod ssr {
     pub use crate::server::auth::{investor_link, password, session, throttle, totp, users};
 
     pub const ENROLMENT_KEY: &str = "auth.totp_enrolment";
+    /// The recovery codes of a set-up just confirmed, sealed, until the page shows them once.
+    pub const NEW_CODES_KEY: &str = "auth.new_recovery_codes";
 
     /// The secret of a two-factor set-up started in this session (kept sealed in the session
     /// until a code proves the app has it). `None` when there is none, or it no longer opens.
@@ -130,14 +135,25 @@ pub async fn get_profile() -> Result<Profile, AppError> {
     let has_investor = investor_link::investor_id_of(&state.pool, user.id)
         .await?
         .is_some();
+    let session = session::request_session().await?;
     let pending_two_factor = if user.two_factor_enabled() {
         None
     } else {
-        let session = session::request_session().await?;
         match pending_enrolment(&session, &user).await? {
             Some(secret) => Some(setup_for(secret, &user.email)?),
             None => None,
         }
+    };
+    // Shown once: read and forgotten.
+    let new_recovery_codes = match session.remove::<String>(NEW_CODES_KEY).await? {
+        Some(sealed) => state
+            .config
+            .data_key
+            .open(&sealed, user.id.as_bytes())
+            .ok()
+            .and_then(|codes| serde_json::from_str(&codes).ok())
+            .unwrap_or_default(),
+        None => Vec::new(),
     };
     Ok(Profile {
         two_factor_enabled: user.two_factor_enabled(),
@@ -146,6 +162,7 @@ pub async fn get_profile() -> Result<Profile, AppError> {
         recovery_codes_left,
         has_investor,
         pending_two_factor,
+        new_recovery_codes,
     })
 }
 
@@ -196,6 +213,7 @@ pub async fn update_profile(
             .ip(&ip),
     )
     .await?;
+    leptos_axum::redirect("/account?saved=profile");
     Ok(())
 }
 
@@ -222,6 +240,7 @@ pub async fn change_password(
     // Every other session ended with the epoch; this one carries on under a new id.
     let session = session::request_session().await?;
     session::privilege_changed(&session, Some(epoch)).await?;
+    leptos_axum::redirect("/account?saved=password");
     Ok(())
 }
 
@@ -244,6 +263,7 @@ pub async fn start_two_factor() -> Result<TwoFactorSetup, AppError> {
         .data_key
         .seal(&setup.secret, user.id.as_bytes())?;
     session.insert(ENROLMENT_KEY, sealed).await?;
+    leptos_axum::redirect("/account#two-factor");
     Ok(setup)
 }
 
@@ -270,6 +290,13 @@ pub async fn confirm_two_factor(setup_code: String) -> Result<Vec<String>, AppEr
         .await?;
     session.remove_value(ENROLMENT_KEY).await?;
     session::privilege_changed(&session, None).await?;
+    // The page shows the codes once, after the redirect (with or without JavaScript).
+    let sealed = state.config.data_key.seal(
+        &serde_json::to_string(&codes).map_err(AppError::internal)?,
+        user.id.as_bytes(),
+    )?;
+    session.insert(NEW_CODES_KEY, sealed).await?;
+    leptos_axum::redirect("/account#two-factor");
     Ok(codes)
 }
 
@@ -292,5 +319,6 @@ pub async fn disable_two_factor(password: String, totp_code: String) -> Result<(
         .await?;
     let session = session::request_session().await?;
     session::privilege_changed(&session, None).await?;
+    leptos_axum::redirect("/account?saved=two-factor-off#two-factor");
     Ok(())
 }

@@ -245,9 +245,13 @@ pub async fn request_password_reset(email: String) -> Result<ResetRequested, App
         )
         .await?;
     }
-    Ok(ResetRequested {
-        outbox: state.email.is_outbox() && !state.config.is_production(),
-    })
+    let outbox = state.email.is_outbox() && !state.config.is_production();
+    leptos_axum::redirect(if outbox {
+        "/forgot-password?sent=1&outbox=1"
+    } else {
+        "/forgot-password?sent=1"
+    });
+    Ok(ResetRequested { outbox })
 }
 
 /// Sets a new password with a reset link's token. Ends every session of the user.

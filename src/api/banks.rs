@@ -179,17 +179,6 @@ mod ssr {
         matches!(state().config.bluum, BluumMode::Simulator { .. })
     }
 
-    /// Whether this request is a plain form post (no JavaScript): its answer is a redirect.
-    pub fn plain_form_post() -> bool {
-        leptos::prelude::use_context::<http::request::Parts>().is_some_and(|parts| {
-            parts
-                .headers
-                .get(http::header::ACCEPT)
-                .and_then(|v| v.to_str().ok())
-                .is_some_and(|v| v.contains("text/html"))
-        })
-    }
-
     /// A funding source id from the browser: only its shape is checked here; Bluum's paths
     /// are scoped by the session's investor, so another investor's id is simply not found.
     pub fn source_id(id: &str) -> Result<FundingSourceId, AppError> {
@@ -320,12 +309,10 @@ pub async fn sandbox_sign_in(
         institution,
         session: uuid::Uuid::new_v4().to_string(),
     };
-    if plain_form_post() {
-        leptos_axum::redirect(&format!(
-            "/banks/link?step=accounts&institution={}&session={}",
-            session.institution, session.session
-        ));
-    }
+    leptos_axum::redirect(&format!(
+        "/banks/link?step=accounts&institution={}&session={}",
+        session.institution, session.session
+    ));
     Ok(session)
 }
 
@@ -356,9 +343,7 @@ pub async fn connect_plaid(public_token: Secret) -> Result<Vec<Bank>, AppError> 
         })?;
     let banks: Vec<Bank> = sources.data.into_iter().map(bank_of).collect();
     audit_linked(&me, &banks, "plaid").await?;
-    if plain_form_post() {
-        leptos_axum::redirect(&format!("/banks?linked={}", banks.len()));
-    }
+    leptos_axum::redirect(&format!("/banks?linked={}", banks.len()));
     Ok(banks)
 }
 
@@ -443,9 +428,7 @@ pub async fn connect_manual(
         .map_err(|err| on_manual_field(err.into()))?;
     let bank = bank_of(source);
     audit_linked(&me, std::slice::from_ref(&bank), "manual").await?;
-    if plain_form_post() {
-        leptos_axum::redirect("/banks?linked=1");
-    }
+    leptos_axum::redirect("/banks?linked=1");
     Ok(bank)
 }
 
@@ -473,9 +456,7 @@ pub async fn disconnect_bank(id: String) -> Result<(), AppError> {
             .ip(&me.ip),
     )
     .await?;
-    if plain_form_post() {
-        leptos_axum::redirect("/banks?disconnected=1");
-    }
+    leptos_axum::redirect("/banks?disconnected=1");
     Ok(())
 }
 

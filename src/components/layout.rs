@@ -1,11 +1,10 @@
 //! The app frame: skip link, header with navigation and the account slot, main area, footer.
 
-use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_location;
 
-use super::toast::ToastHost;
+use super::form::Form;
 use crate::api::auth::{whoami, SignOut};
 
 /// One entry of the main navigation.
@@ -43,20 +42,11 @@ pub fn AppLayout(children: Children) -> impl IntoView {
             </main>
             <Footer/>
         </div>
-        <ToastHost/>
     }
 }
 
 #[component]
 fn Header() -> impl IntoView {
-    let menu_open = RwSignal::new(false);
-    // Close the phone menu whenever the route changes.
-    let location = use_location();
-    Effect::new(move |_| {
-        location.pathname.track();
-        menu_open.set(false);
-    });
-
     let nav_links = move |extra: &'static str| {
         NAV.iter()
             .map(|item| {
@@ -73,7 +63,7 @@ fn Header() -> impl IntoView {
 
     view! {
         <header class="sticky top-0 z-30 border-b border-slate-200 bg-white/90 backdrop-blur dark:border-slate-800 dark:bg-slate-950/90">
-            <div class="mx-auto flex h-16 max-w-6xl items-center gap-4 px-4 sm:px-6">
+            <PhoneMenu>
                 <a href="/" class="flex items-center gap-2 text-slate-900 no-underline hover:no-underline dark:text-white">
                     <img src="/favicon.svg" alt="" class="h-8 w-8"/>
                     <span class="text-lg font-bold tracking-tight">"Bluum Invest"</span>
@@ -84,33 +74,51 @@ fn Header() -> impl IntoView {
                 <div class="ml-auto hidden items-center gap-2 md:flex">
                     <AccountSlot/>
                 </div>
-                <button
-                    id="menu-button"
-                    type="button"
-                    class="btn btn-ghost ml-auto md:hidden"
-                    aria-controls="mobile-menu"
-                    aria-expanded=move || menu_open.get().to_string()
-                    on:click=move |_| menu_open.update(|open| *open = !*open)
+                <div
+                    id="mobile-menu"
+                    class="order-2 hidden w-full basis-full border-t border-slate-200 py-3 md:hidden dark:border-slate-800"
                 >
-                    <span class="sr-only">"Menu"</span>
-                    <svg aria-hidden="true" class="h-6 w-6" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round">
-                        <path d="M4 7h16M4 12h16M4 17h16"/>
-                    </svg>
-                </button>
-            </div>
-            <div
-                id="mobile-menu"
-                class="border-t border-slate-200 px-4 py-3 md:hidden dark:border-slate-800"
-                class:hidden=move || !menu_open.get()
-            >
-                <nav aria-label="Main (mobile)" class="flex flex-col gap-1">
-                    {nav_links("block")}
-                </nav>
-                <div class="mt-3 flex gap-2 border-t border-slate-200 pt-3 dark:border-slate-800">
-                    <AccountSlot/>
+                    <nav aria-label="Main (mobile)" class="flex flex-col gap-1">
+                        {nav_links("block")}
+                    </nav>
+                    <div class="mt-3 flex gap-2 border-t border-slate-200 pt-3 dark:border-slate-800">
+                        <AccountSlot/>
+                    </div>
                 </div>
-            </div>
+            </PhoneMenu>
         </header>
+    }
+}
+
+/// The header's row with the phone menu's button, an island: the button shows and hides
+/// `#mobile-menu` (in `children`, rendered on the server).
+#[island]
+fn PhoneMenu(children: Children) -> impl IntoView {
+    let open = RwSignal::new(false);
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        let open = open.get();
+        if let Some(menu) = document().get_element_by_id("mobile-menu") {
+            let _ = menu.class_list().toggle_with_force("hidden", !open);
+        }
+    });
+    view! {
+        <div class="mx-auto flex min-h-16 max-w-6xl flex-wrap items-center gap-x-4 px-4 sm:px-6">
+            <button
+                id="menu-button"
+                type="button"
+                class="btn btn-ghost order-1 my-3 ml-auto md:hidden"
+                aria-controls="mobile-menu"
+                aria-expanded=move || open.get().to_string()
+                on:click=move |_| open.update(|o| *o = !*o)
+            >
+                <span class="sr-only">"Menu"</span>
+                <svg aria-hidden="true" class="h-6 w-6" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round">
+                    <path d="M4 7h16M4 12h16M4 17h16"/>
+                </svg>
+            </button>
+            {children()}
+        </div>
     }
 }
 
@@ -162,8 +170,8 @@ fn Footer() -> impl IntoView {
 pub fn SignOutForm() -> impl IntoView {
     let action = ServerAction::<SignOut>::new();
     view! {
-        <ActionForm action=action>
+        <Form action=action>
             <button type="submit" class="btn btn-secondary">"Sign out"</button>
-        </ActionForm>
+        </Form>
     }
 }

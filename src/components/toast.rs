@@ -1,7 +1,8 @@
 //! Toasts: short, self-dismissing messages after an action ("Deposit started").
 //!
-//! `provide_toasts()` once at the root, `use_toasts().success(..)` anywhere below, and
-//! `<ToastHost/>` renders them in a polite live region for screen readers.
+//! Toasts live in the browser, so they belong to an island: `provide_toasts()` at its top,
+//! `use_toasts().success(..)` anywhere below, and `<ToastHost/>` renders them in a polite live
+//! region for screen readers. (After a form post the next page says what happened instead.)
 
 use leptos::prelude::*;
 

@@ -121,15 +121,21 @@ fn describe(
     }
 }
 
-/// The hint and the error below a field.
+/// The hint and the error below a field. The error's paragraph is always there (hidden while
+/// empty), so the form's island can show a message in it.
 #[component]
 fn FieldNotes(name: String, hint: Option<String>, error: Signal<Option<String>>) -> impl IntoView {
-    let error_id = format!("{name}-error");
     view! {
         {hint.map(|h| view! { <p id=format!("{name}-hint") class="hint">{h}</p> })}
-        <Show when=move || error.get().is_some()>
-            <p id=error_id.clone() class="field-error">{move || error.get()}</p>
-        </Show>
+        <ErrorSlot id=format!("{name}-error") error=error/>
+    }
+}
+
+/// `<p id="{field}-error">`: a field's message, hidden while there is none.
+#[component]
+fn ErrorSlot(id: String, error: Signal<Option<String>>) -> impl IntoView {
+    view! {
+        <p id=id class="field-error" hidden=move || error.get().is_none()>{move || error.get()}</p>
     }
 }
 
@@ -250,9 +256,7 @@ pub fn CheckboxField(
                 />
                 <span>{label}</span>
             </label>
-            <Show when=move || error.get().is_some()>
-                <p id=format!("{id}-error") class="field-error">{move || error.get()}</p>
-            </Show>
+            <ErrorSlot id=format!("{id}-error") error=error/>
         </div>
     }
 }

@@ -317,6 +317,18 @@ impl Draft {
         with_draft_fields!(pick)
     }
 
+    /// A draft from a form's `(name, value)` pairs (trimmed; unknown names are ignored), as
+    /// the browser checks a step before sending it.
+    pub fn from_pairs(pairs: &[(String, String)]) -> Self {
+        let mut draft = Self::default();
+        for (name, value) in pairs {
+            if let Some(slot) = draft.slot(name) {
+                *slot = value.trim().to_owned();
+            }
+        }
+        draft
+    }
+
     /// Takes `step`'s fields from `form` (trimmed), leaving every other answer as it was.
     pub fn merge_step(&mut self, step: Step, form: &Draft) {
         for field in step.fields() {

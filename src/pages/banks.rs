@@ -1,20 +1,18 @@
-//! Bank accounts: `/banks` (the list, with the simulated Link in a dialog when JavaScript is
-//! on), `/banks/link` (linking through Plaid, or the simulated Link step by step),
-//! `/banks/manual` (bank details typed in) and `/banks/disconnect?id=fs_…` (confirmation).
-//! Everything works without JavaScript except Plaid's own Link, which says so.
+//! Bank accounts: `/banks` (the list), `/banks/link` (linking through Plaid, or the simulated
+//! Link step by step), `/banks/manual` (bank details typed in) and `/banks/disconnect?id=fs_…`
+//! (confirmation). Everything works without JavaScript except Plaid's own Link, which says so.
 
 pub mod sim_link;
 
-use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 use crate::api::banks::{
     get_bank, link_mode, list_banks, start_link, Bank, BankStatus, ConnectManual, ConnectPlaid,
     DisconnectBank,
 };
-use crate::components::form::{field_error, form_error, FormAlert};
+use crate::components::form::{field_error, form_error, Form, FormAlert};
 use crate::components::ui::{EmptyState, PageHeader, SelectField, SkeletonRows, TextField};
 use crate::error::AppError;
 use sim_link::{LinkState, SimulatedLink};
@@ -51,14 +49,9 @@ fn status_badge(status: BankStatus) -> impl IntoView {
     view! { <span class=class>{status.label()}</span> }
 }
 
-/// A one-line result of the last action, from the URL (so it shows after a form post without
-/// JavaScript too) or from the dialog.
-fn notice_from_query(
-    query: &leptos_router::params::ParamsMap,
-    linked_here: Option<usize>,
-) -> Option<String> {
-    let linked = linked_here.or_else(|| query.get("linked").and_then(|n| n.parse().ok()));
-    if let Some(n) = linked {
+/// A one-line result of the last action, from the URL its server function redirected to.
+fn notice_from_query(query: &leptos_router::params::ParamsMap) -> Option<String> {
+    if let Some(n) = query.get("linked").and_then(|n| n.parse::<usize>().ok()) {
         return Some(match n {
             1 => "Bank account linked.".to_owned(),
             n => format!("{n} bank accounts linked."),
@@ -76,20 +69,8 @@ fn notice_from_query(
 #[component]
 pub fn BanksPage() -> impl IntoView {
     let query = use_query_map();
-    // Bumped when the dialog links accounts, to list them.
-    let version = RwSignal::new(0u32);
-    let linked_here = RwSignal::new(None::<usize>);
-    let exited_here = RwSignal::new(false);
-    let data = Resource::new(
-        move || version.get(),
-        |_| async move { Ok::<_, AppError>((list_banks().await?, link_mode().await?)) },
-    );
-    let notice = move || {
-        if exited_here.get() {
-            return Some("You left before linking a bank. Nothing was linked.".to_owned());
-        }
-        notice_from_query(&query.get(), linked_here.get())
-    };
+    let data = Resource::new(|| (), |_| list_banks());
+    let notice = move || notice_from_query(&query.get());
 
     view! {
         <Title text="Bank accounts"/>
@@ -98,9 +79,9 @@ pub fn BanksPage() -> impl IntoView {
         <Transition fallback=|| view! { <SkeletonRows rows=3/> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok((banks, simulated)) => view! {
+                    Ok(banks) => view! {
                         <BankList banks=banks/>
-                        <LinkActions simulated=simulated version=version linked_here=linked_here exited_here=exited_here/>
+                        <LinkActions/>
                     }
                     .into_any(),
                     Err(e) => load_error(e),
@@ -177,79 +158,18 @@ fn BankList(banks: Vec<Bank>) -> impl IntoView {
     .into_any()
 }
 
-/// The ways to link a bank. With the simulator and JavaScript, "Link with Plaid" opens the
-/// simulated Link in a dialog; otherwise it goes to `/banks/link` (a full page load, so that
-/// page's own Content-Security-Policy, the one allowing Plaid, applies).
+/// The ways to link a bank. "Link with Plaid" is a full page load of `/banks/link`, so that
+/// page's own Content-Security-Policy (the one allowing Plaid) applies.
 #[component]
-fn LinkActions(
-    simulated: bool,
-    version: RwSignal<u32>,
-    linked_here: RwSignal<Option<usize>>,
-    exited_here: RwSignal<bool>,
-) -> impl IntoView {
-    let open = RwSignal::new(false);
-    let state = RwSignal::new(LinkState::default());
-    let dialog = NodeRef::<leptos::html::Dialog>::new();
-    Effect::new(move |_| {
-        let Some(el) = dialog.get() else { return };
-        if open.get() {
-            if !el.open() {
-                let _ = el.show_modal();
-            }
-        } else if el.open() {
-            el.close();
-        }
-    });
-    let exit = Callback::new(move |()| {
-        open.set(false);
-        exited_here.set(true);
-    });
-    let linked = Callback::new(move |banks: Vec<Bank>| {
-        open.set(false);
-        exited_here.set(false);
-        linked_here.set(Some(banks.len()));
-        version.update(|v| *v += 1);
-    });
-    let go = Callback::new(move |next: LinkState| state.set(next));
+fn LinkActions() -> impl IntoView {
     view! {
         <section class="mt-8 space-y-3" aria-labelledby="link-bank-title">
             <h2 id="link-bank-title">"Link a bank"</h2>
             <div class="flex flex-wrap gap-3">
-                <a
-                    href="/banks/link"
-                    rel="external"
-                    class="btn btn-primary"
-                    on:click=move |ev| {
-                        if simulated {
-                            ev.prevent_default();
-                            state.set(LinkState::default());
-                            exited_here.set(false);
-                            open.set(true);
-                        }
-                    }
-                >
-                    "Link a bank with Plaid"
-                </a>
+                <a href="/banks/link" rel="external" class="btn btn-primary">"Link a bank with Plaid"</a>
                 <a href="/banks/manual" class="btn btn-secondary">"Enter bank details manually"</a>
             </div>
         </section>
-        <dialog
-            node_ref=dialog
-            role="dialog"
-            aria-modal="true"
-            aria-labelledby="link-title"
-            class="m-auto w-full max-w-md rounded-2xl border border-slate-200 bg-white p-6 text-slate-900 shadow-xl backdrop:bg-slate-900/60 dark:border-slate-800 dark:bg-slate-900 dark:text-slate-100"
-            // Escape closes the dialog: Link's exit path.
-            on:close=move |_| {
-                if open.get_untracked() {
-                    exit.run(());
-                }
-            }
-        >
-            <Show when=move || open.get()>
-                <SimulatedLink state=state modal=true go=go exit=exit linked=linked/>
-            </Show>
-        </dialog>
     }
 }
 
@@ -258,9 +178,6 @@ fn LinkActions(
 pub fn LinkBankPage() -> impl IntoView {
     let start = Resource::new(|| (), |_| start_link());
     let query = use_query_map();
-    let state = Signal::derive(move || LinkState::from_query(&query.get()));
-    let navigate = use_navigate();
-    let go = Callback::new(move |next: LinkState| navigate(&next.url(), Default::default()));
     view! {
         <Title text="Link a bank"/>
         <PageHeader title="Link a bank" subtitle="Connect your bank securely through Plaid."/>
@@ -269,13 +186,7 @@ pub fn LinkBankPage() -> impl IntoView {
                 match start.await {
                     Ok(start) if start.simulated => view! {
                         <div class="card mx-auto max-w-md">
-                            <SimulatedLink
-                                state=state
-                                modal=false
-                                go=go
-                                exit=Callback::new(|()| {})
-                                linked=Callback::new(|_| {})
-                            />
+                            <SimulatedLink state=LinkState::from_query(&query.get_untracked())/>
                         </div>
                     }
                     .into_any(),
@@ -294,16 +205,8 @@ pub fn LinkBankPage() -> impl IntoView {
 /// puts the public token into the connect form, which posts it like any other form.
 #[component]
 fn PlaidLink(link_token: String) -> impl IntoView {
+    // Linking redirects to the bank list.
     let connect = ServerAction::<ConnectPlaid>::new();
-    let navigate = use_navigate();
-    Effect::new(move |_| {
-        if let Some(Ok(banks)) = connect.value().get() {
-            navigate(
-                &format!("/banks?linked={}", banks.len()),
-                Default::default(),
-            );
-        }
-    });
     view! {
         <div class="card mx-auto max-w-md space-y-4">
             <noscript>
@@ -317,9 +220,9 @@ fn PlaidLink(link_token: String) -> impl IntoView {
             <button type="button" id="plaid-open" class="btn btn-primary" data-link-token=link_token>
                 "Connect your bank with Plaid"
             </button>
-            <ActionForm action=connect attr:id="plaid-connect-form" attr:class="hidden">
+            <Form action=connect id="plaid-connect-form" class="hidden">
                 <input type="hidden" id="plaid-public-token" name="public_token" value=""/>
-            </ActionForm>
+            </Form>
             <script src="https://cdn.plaid.com/link/v2/stable/link-initialize.js"></script>
             <script src="/plaid-link.js"></script>
         </div>
@@ -330,13 +233,8 @@ fn PlaidLink(link_token: String) -> impl IntoView {
 #[component]
 pub fn ManualBankPage() -> impl IntoView {
     let gate = Resource::new(|| (), |_| link_mode());
+    // Linking redirects to the bank list.
     let action = ServerAction::<ConnectManual>::new();
-    let navigate = use_navigate();
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = action.value().get() {
-            navigate("/banks?linked=1", Default::default());
-        }
-    });
     let types = vec![
         ("checking".to_owned(), "Checking".to_owned()),
         ("savings".to_owned(), "Savings".to_owned()),
@@ -351,7 +249,7 @@ pub fn ManualBankPage() -> impl IntoView {
                     match gate.await {
                         Ok(_) => view! {
                             <section class="card max-w-xl">
-                                <ActionForm action=action attr:class="space-y-4">
+                                <Form action=action class="space-y-4">
                                     <FormAlert error=form_error(action, &["bank_name", "account_holder_name", "routing_number", "account_number", "account_number_confirm", "account_type"])/>
                                     <TextField name="bank_name" label="Bank name" autocomplete="off" required=true error=field_error(action, "bank_name")/>
                                     <TextField name="account_holder_name" label="Account holder" autocomplete="name" required=true hint="The name on the account." error=field_error(action, "account_holder_name")/>
@@ -360,10 +258,10 @@ pub fn ManualBankPage() -> impl IntoView {
                                     <TextField name="account_number_confirm" label="Re-enter account number" inputmode="numeric" autocomplete="off" maxlength=17u32 required=true error=field_error(action, "account_number_confirm")/>
                                     <SelectField name="account_type" label="Account type" options=types required=true placeholder="Choose…" error=field_error(action, "account_type")/>
                                     <div class="flex gap-2">
-                                        <button type="submit" class="btn btn-primary" disabled=move || action.pending().get()>"Add bank account"</button>
+                                        <button type="submit" class="btn btn-primary">"Add bank account"</button>
                                         <a href="/banks" class="btn btn-ghost">"Cancel"</a>
                                     </div>
-                                </ActionForm>
+                                </Form>
                             </section>
                         }
                         .into_any(),
@@ -381,13 +279,8 @@ pub fn DisconnectBankPage() -> impl IntoView {
     let query = use_query_map();
     let id = move || query.get().get("id").unwrap_or_default();
     let bank = Resource::new(id, get_bank);
+    // Disconnecting redirects to the bank list.
     let action = ServerAction::<DisconnectBank>::new();
-    let navigate = use_navigate();
-    Effect::new(move |_| {
-        if let Some(Ok(())) = action.value().get() {
-            navigate("/banks?disconnected=1", Default::default());
-        }
-    });
     view! {
         <Title text="Disconnect a bank"/>
         <PageHeader title="Disconnect a bank"/>
@@ -400,11 +293,11 @@ pub fn DisconnectBankPage() -> impl IntoView {
                                 {format!("Disconnect {} {} (••••{})? ", b.bank_name, b.account_name, b.mask)}
                                 "You won't be able to move money with it until you link it again. Transfers already under way are not affected."
                             </p>
-                            <ActionForm action=action attr:class="flex gap-2">
+                            <Form action=action class="flex gap-2">
                                 <input type="hidden" name="id" value=b.id.clone()/>
-                                <button type="submit" class="btn btn-danger" disabled=move || action.pending().get()>"Disconnect"</button>
+                                <button type="submit" class="btn btn-danger">"Disconnect"</button>
                                 <a href="/banks" class="btn btn-ghost">"Cancel"</a>
-                            </ActionForm>
+                            </Form>
                             <FormAlert error=form_error(action, &[])/>
                         </section>
                     }

@@ -4,18 +4,11 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::components::toast::use_toasts;
+use crate::components::toast::{provide_toasts, use_toasts, ToastHost};
 use crate::components::ui::{EmptyState, PageHeader, SkeletonRows, TextField};
 
 #[component]
 pub fn DesignSystemPage() -> impl IntoView {
-    let toasts = use_toasts();
-    let amount = RwSignal::new(String::new());
-    let amount_error = Signal::derive(move || {
-        let value = amount.get();
-        (!value.is_empty() && value.parse::<f64>().is_err())
-            .then(|| "Enter an amount in dollars, like 25.00".to_owned())
-    });
     view! {
         <Title text="Design system"/>
         <PageHeader title="Design system" subtitle="The pieces every page is built from."/>
@@ -23,12 +16,7 @@ pub fn DesignSystemPage() -> impl IntoView {
             <section class="card space-y-4">
                 <h2>"Buttons"</h2>
                 <div class="flex flex-wrap gap-3">
-                    <button class="btn btn-primary" on:click=move |_| toasts.success("Saved. This is a success toast.")>
-                        "Show a toast"
-                    </button>
-                    <button class="btn btn-secondary" on:click=move |_| toasts.error("That didn't work. This is an error toast.")>
-                        "Show an error"
-                    </button>
+                    <ToastButtons/>
                     <button class="btn btn-ghost">"Ghost"</button>
                     <button class="btn btn-danger">"Danger"</button>
                     <button class="btn btn-primary" disabled=true>"Disabled"</button>
@@ -44,9 +32,7 @@ pub fn DesignSystemPage() -> impl IntoView {
             <section class="card space-y-4">
                 <h2>"Inputs"</h2>
                 <TextField name="email" label="Email" input_type="email" hint="We'll never share it."/>
-                <div on:input=move |ev| amount.set(event_target_value(&ev))>
-                    <TextField name="amount" label="Amount (USD)" value=amount error=amount_error/>
-                </div>
+                <AmountField/>
             </section>
             <section class="card">
                 <h2 class="mb-4">"Table"</h2>
@@ -67,6 +53,38 @@ pub fn DesignSystemPage() -> impl IntoView {
                 <div class="alert alert-info">"An informational alert."</div>
                 <div class="alert alert-error">"An error alert."</div>
             </section>
+        </div>
+    }
+}
+
+/// Two buttons that show toasts: an island, as toasts live in the browser.
+#[island]
+fn ToastButtons() -> impl IntoView {
+    provide_toasts();
+    let toasts = use_toasts();
+    view! {
+        <button class="btn btn-primary" on:click=move |_| toasts.success("Saved. This is a success toast.")>
+            "Show a toast"
+        </button>
+        <button class="btn btn-secondary" on:click=move |_| toasts.error("That didn't work. This is an error toast.")>
+            "Show an error"
+        </button>
+        <ToastHost/>
+    }
+}
+
+/// A field checked as the user types: an island.
+#[island]
+fn AmountField() -> impl IntoView {
+    let amount = RwSignal::new(String::new());
+    let amount_error = Signal::derive(move || {
+        let value = amount.get();
+        (!value.is_empty() && value.parse::<f64>().is_err())
+            .then(|| "Enter an amount in dollars, like 25.00".to_owned())
+    });
+    view! {
+        <div on:input=move |ev| amount.set(event_target_value(&ev))>
+            <TextField name="amount" label="Amount (USD)" value=amount error=amount_error/>
         </div>
     }
 }

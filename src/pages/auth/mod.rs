@@ -1,5 +1,6 @@
 //! The signed-out pages: sign up, sign in (and its two-factor step), forgotten password and
-//! the reset link's page. Each form is an `ActionForm`, so it works before hydration too.
+//! the reset link's page. Each is a [`Form`](crate::components::form::Form), so it works before
+//! hydration and without JavaScript too.
 
 pub mod forgot;
 pub mod reset;
@@ -25,11 +26,8 @@ pub fn AuthCard(
     }
 }
 
-/// Shortest password the server accepts; checked in the browser too, for a quicker answer.
-pub const MIN_PASSWORD_CHARS: usize = 12;
-
-/// A new-password field: the server's rules are checked again on the server, but the length
-/// is checked here as soon as the user leaves the field.
+/// A new-password field. The server checks the password's rules; in the browser the form's
+/// `Checks::NewPassword` checks its length as soon as the user leaves the field.
 #[component]
 pub fn NewPasswordField(
     #[prop(into)] name: String,
@@ -37,31 +35,15 @@ pub fn NewPasswordField(
     /// The server's message for this field, if any.
     server_error: Signal<Option<String>>,
 ) -> impl IntoView {
-    let local_error = RwSignal::new(None::<String>);
-    let check = move |value: String| {
-        let short = !value.is_empty() && value.chars().count() < MIN_PASSWORD_CHARS;
-        local_error.set(short.then(|| "Use at least 12 characters.".to_owned()));
-    };
-    let error = Signal::derive(move || local_error.get().or_else(|| server_error.get()));
     view! {
-        <div
-            on:focusout=move |ev| check(event_target_value(&ev))
-            on:input=move |ev| {
-                // Clear the message as soon as the password is long enough.
-                if local_error.get_untracked().is_some() {
-                    check(event_target_value(&ev));
-                }
-            }
-        >
-            <crate::components::ui::TextField
-                name=name
-                label=label
-                input_type="password"
-                autocomplete="new-password"
-                hint="At least 12 characters. A short sentence works well."
-                required=true
-                error=error
-            />
-        </div>
+        <crate::components::ui::TextField
+            name=name
+            label=label
+            input_type="password"
+            autocomplete="new-password"
+            hint="At least 12 characters. A short sentence works well."
+            required=true
+            error=server_error
+        />
     }
 }

@@ -1,13 +1,12 @@
 //! `/reset-password?token=…`: choose a new password from an emailed link.
 
-use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::{AuthCard, NewPasswordField};
 use crate::api::auth::ResetPassword;
-use crate::components::form::{field_error, form_error, FormAlert};
+use crate::components::form::{field_error, form_error, Checks, Form, FormAlert};
 
 #[component]
 pub fn ResetPasswordPage() -> impl IntoView {
@@ -23,14 +22,14 @@ pub fn ResetPasswordPage() -> impl IntoView {
                     {move || token_error.get()} " " <a href="/forgot-password">"Ask for a new link"</a>
                 </div>
             </Show>
-            <ActionForm action=action attr:class="space-y-4">
+            <Form action=action class="space-y-4" checks=Checks::NewPassword("password".into())>
                 <FormAlert error=form_error(action, &["token", "password"])/>
                 <input type="hidden" name="token" value=token/>
                 <NewPasswordField name="password" label="New password" server_error=field_error(action, "password")/>
-                <button type="submit" class="btn btn-primary w-full" disabled=move || action.pending().get()>
+                <button type="submit" class="btn btn-primary w-full">
                     "Set new password"
                 </button>
-            </ActionForm>
+            </Form>
         </AuthCard>
     }
 }

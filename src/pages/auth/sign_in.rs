@@ -1,14 +1,13 @@
 //! `/sign-in`: email and password. `?next=` says where to go afterwards (local paths only);
 //! `?reset=1` confirms a password reset.
 
-use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::AuthCard;
 use crate::api::auth::SignIn;
-use crate::components::form::{field_error, form_error, FormAlert};
+use crate::components::form::{field_error, form_error, Form, FormAlert};
 use crate::components::ui::TextField;
 
 #[component]
@@ -23,15 +22,15 @@ pub fn SignInPage() -> impl IntoView {
             <Show when=was_reset>
                 <div role="status" class="alert alert-success">"Your password was changed. Sign in with the new one."</div>
             </Show>
-            <ActionForm action=action attr:class="space-y-4">
+            <Form action=action class="space-y-4">
                 <FormAlert error=form_error(action, &["email", "password"])/>
                 <input type="hidden" name="next" value=next/>
                 <TextField name="email" label="Email" input_type="email" autocomplete="username" required=true error=field_error(action, "email")/>
                 <TextField name="password" label="Password" input_type="password" autocomplete="current-password" required=true error=field_error(action, "password")/>
-                <button type="submit" class="btn btn-primary w-full" disabled=move || action.pending().get()>
+                <button type="submit" class="btn btn-primary w-full">
                     "Sign in"
                 </button>
-            </ActionForm>
+            </Form>
             <div class="flex justify-between text-sm">
                 <a href="/forgot-password">"Forgot your password?"</a>
                 <a href="/sign-up">"Create an account"</a>

@@ -1,12 +1,11 @@
 //! `/sign-in/two-factor`: the second sign-in step for users with an authenticator app.
 
-use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::AuthCard;
 use crate::api::auth::VerifyTwoFactor;
-use crate::components::form::{field_error, form_error, FormAlert};
+use crate::components::form::{field_error, form_error, Form, FormAlert};
 use crate::components::ui::TextField;
 
 #[component]
@@ -15,7 +14,7 @@ pub fn TwoFactorPage() -> impl IntoView {
     view! {
         <Title text="Two-factor sign-in"/>
         <AuthCard title="Enter your code" subtitle="Open your authenticator app and enter the 6-digit code for Bluum Invest.">
-            <ActionForm action=action attr:class="space-y-4">
+            <Form action=action class="space-y-4">
                 <FormAlert error=form_error(action, &["code"])/>
                 <TextField
                     name="code"
@@ -25,10 +24,10 @@ pub fn TwoFactorPage() -> impl IntoView {
                     required=true
                     error=field_error(action, "code")
                 />
-                <button type="submit" class="btn btn-primary w-full" disabled=move || action.pending().get()>
+                <button type="submit" class="btn btn-primary w-full">
                     "Verify"
                 </button>
-            </ActionForm>
+            </Form>
             <p class="text-center text-sm"><a href="/sign-in">"Start over"</a></p>
         </AuthCard>
     }

@@ -3,22 +3,18 @@
 //! account choice, then success, with a way out at every step. It ends as Plaid's Link does,
 //! with a `public-sandbox-…` token handed to the same server function (`connect_plaid`).
 //!
-//! One markup, two ways to drive it:
-//! - **page** (`/banks/link`, works without JavaScript): the step lives in the URL; moving on
-//!   is a link, a GET form or a form post whose answer redirects to the next step;
-//! - **modal** (the dialog on `/banks`, with JavaScript): the step lives in a signal; the same
-//!   links and forms are intercepted and move the signal instead.
+//! It is a page (`/banks/link`) rendered on the server, so it works without JavaScript: the
+//! step lives in the URL, and moving on is a link, a GET form, or a form post whose server
+//! function redirects to the next step.
 
-use leptos::form::ActionForm;
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 use leptos_router::params::ParamsMap;
 
 use crate::api::banks::{
-    sandbox_public_token, Bank, ConnectPlaid, SandboxSignIn, SANDBOX_ACCOUNTS, SANDBOX_INSTITUTION,
+    sandbox_public_token, ConnectPlaid, SandboxSignIn, SANDBOX_ACCOUNTS, SANDBOX_INSTITUTION,
     SANDBOX_PASSWORD, SANDBOX_USERNAME,
 };
-use crate::components::form::{field_error, form_error, FormAlert};
+use crate::components::form::{field_error, form_error, Form, FormAlert};
 use crate::components::ui::TextField;
 
 /// Where the simulated Link is.
@@ -104,14 +100,6 @@ impl LinkState {
         }
         url
     }
-
-    fn with_step(&self, step: Step) -> Self {
-        Self {
-            step,
-            error: None,
-            ..self.clone()
-        }
-    }
 }
 
 /// A session id from the sandbox sign-in: a UUID (so it can go into a URL and a token as is).
@@ -119,57 +107,31 @@ fn is_session(value: &str) -> bool {
     value.len() == 36 && value.chars().all(|c| c.is_ascii_hexdigit() || c == '-')
 }
 
-/// The simulated Link for `state`. `modal` says whether it runs in the dialog; `go` moves it
-/// to another step, `exit` leaves it, `linked` is told what was linked.
+/// The simulated Link at `state`.
 #[component]
-pub fn SimulatedLink(
-    #[prop(into)] state: Signal<LinkState>,
-    modal: bool,
-    go: Callback<LinkState>,
-    exit: Callback<()>,
-    linked: Callback<Vec<Bank>>,
-) -> impl IntoView {
-    let current = move || state.get().step;
+pub fn SimulatedLink(state: LinkState) -> impl IntoView {
+    let step = match state.step {
+        Step::Search => view! { <SearchStep state/> }.into_any(),
+        Step::Credentials => view! { <CredentialsStep state/> }.into_any(),
+        Step::Accounts => view! { <AccountsStep state/> }.into_any(),
+        Step::Success => view! { <SuccessStep state/> }.into_any(),
+    };
     view! {
         <div class="space-y-5" data-testid="simulated-link">
             <div class="flex items-center justify-between gap-2">
                 <p class="text-sm font-semibold text-slate-500 dark:text-slate-400">"Plaid Link · sandbox simulation"</p>
-                {if modal {
-                    view! {
-                        <button type="button" class="btn btn-ghost" on:click=move |_| exit.run(())>"Exit"</button>
-                    }.into_any()
-                } else {
-                    view! { <a href="/banks?link=exited" class="btn btn-ghost">"Exit"</a> }.into_any()
-                }}
+                <a href="/banks?link=exited" class="btn btn-ghost">"Exit"</a>
             </div>
-            {move || match current() {
-                Step::Search => view! { <SearchStep state=state.get() modal go/> }.into_any(),
-                Step::Credentials => view! { <CredentialsStep state=state.get() modal go/> }.into_any(),
-                Step::Accounts => view! { <AccountsStep state=state.get() modal go/> }.into_any(),
-                Step::Success => view! { <SuccessStep state=state.get() modal linked/> }.into_any(),
-            }}
+            {step}
         </div>
     }
 }
 
 #[component]
-fn SearchStep(state: LinkState, modal: bool, go: Callback<LinkState>) -> impl IntoView {
-    let query = RwSignal::new(state.query.clone());
-    let results = move || {
-        let q = query.get().trim().to_lowercase();
-        let (id, name) = SANDBOX_INSTITUTION;
-        (q.is_empty() || name.to_lowercase().contains(&q)).then_some((id, name))
-    };
-    let choose = move |ev: leptos::ev::MouseEvent| {
-        if modal {
-            ev.prevent_default();
-            go.run(LinkState {
-                step: Step::Credentials,
-                institution: SANDBOX_INSTITUTION.0.to_owned(),
-                ..LinkState::default()
-            });
-        }
-    };
+fn SearchStep(state: LinkState) -> impl IntoView {
+    let q = state.query.trim().to_lowercase();
+    let (_, name) = SANDBOX_INSTITUTION;
+    let found = q.is_empty() || name.to_lowercase().contains(&q);
     let next = LinkState {
         step: Step::Credentials,
         institution: SANDBOX_INSTITUTION.0.to_owned(),
@@ -178,17 +140,7 @@ fn SearchStep(state: LinkState, modal: bool, go: Callback<LinkState>) -> impl In
     .url();
     view! {
         <h2 id="link-title">"Select your bank"</h2>
-        <form
-            method="get"
-            action="/banks/link"
-            role="search"
-            class="flex items-end gap-2"
-            on:submit=move |ev| {
-                if modal {
-                    ev.prevent_default();
-                }
-            }
-        >
+        <form method="get" action="/banks/link" role="search" class="flex items-end gap-2">
             <div class="field flex-1">
                 <label class="label" for="institution-search">"Search for your bank"</label>
                 <input
@@ -197,82 +149,52 @@ fn SearchStep(state: LinkState, modal: bool, go: Callback<LinkState>) -> impl In
                     name="q"
                     type="search"
                     value=state.query.clone()
-                    on:input=move |ev| query.set(event_target_value(&ev))
                 />
             </div>
             <button type="submit" class="btn btn-secondary">"Search"</button>
         </form>
-        {move || match results() {
-            Some((_, name)) => view! {
+        {if found {
+            view! {
                 <ul class="space-y-2" aria-label="Banks">
                     <li>
-                        <a href=next.clone() class="btn btn-secondary w-full justify-start" on:click=choose>
-                            {name}
-                        </a>
+                        <a href=next class="btn btn-secondary w-full justify-start">{name}</a>
                     </li>
                 </ul>
-            }.into_any(),
-            None => view! {
+            }.into_any()
+        } else {
+            view! {
                 <p role="status" class="text-sm">
                     "No bank in the sandbox matches that. Try “First Platypus Bank”."
                 </p>
-            }.into_any(),
+            }.into_any()
         }}
     }
 }
 
 #[component]
-fn CredentialsStep(state: LinkState, modal: bool, go: Callback<LinkState>) -> impl IntoView {
+fn CredentialsStep(state: LinkState) -> impl IntoView {
+    // The sign-in's server function redirects to the accounts step.
     let sign_in = ServerAction::<SandboxSignIn>::new();
-    let navigate = use_navigate();
-    let from = state.clone();
-    // With JavaScript the sign-in answers with the session; move on to the accounts.
-    Effect::new(move |_| {
-        if let Some(Ok(session)) = sign_in.value().get() {
-            let next = LinkState {
-                session: session.session,
-                ..from.with_step(Step::Accounts)
-            };
-            if modal {
-                go.run(next);
-            } else {
-                navigate(&next.url(), Default::default());
-            }
-        }
-    });
-    let back = LinkState::default();
-    let back_url = back.url();
     view! {
         <h2 id="link-title">{format!("Sign in to {}", SANDBOX_INSTITUTION.1)}</h2>
         <p class="hint">{format!("Sandbox credentials: username {SANDBOX_USERNAME}, password {SANDBOX_PASSWORD}.")}</p>
-        <ActionForm action=sign_in attr:class="space-y-4">
+        <Form action=sign_in class="space-y-4">
             <FormAlert error=form_error(sign_in, &["username", "password"])/>
             <input type="hidden" name="institution" value=state.institution.clone()/>
             <TextField name="username" label="Username" autocomplete="off" required=true error=field_error(sign_in, "username")/>
             <TextField name="password" label="Password" input_type="password" autocomplete="off" required=true error=field_error(sign_in, "password")/>
             <div class="flex gap-2">
-                <button type="submit" class="btn btn-primary" disabled=move || sign_in.pending().get()>"Sign in"</button>
-                <a
-                    href=back_url
-                    class="btn btn-ghost"
-                    on:click=move |ev| {
-                        if modal {
-                            ev.prevent_default();
-                            go.run(back.clone());
-                        }
-                    }
-                >
-                    "Back"
-                </a>
+                <button type="submit" class="btn btn-primary">"Sign in"</button>
+                <a href=LinkState::default().url() class="btn btn-ghost">"Back"</a>
             </div>
-        </ActionForm>
+        </Form>
     }
 }
 
 #[component]
-fn AccountsStep(state: LinkState, modal: bool, go: Callback<LinkState>) -> impl IntoView {
+fn AccountsStep(state: LinkState) -> impl IntoView {
     // Every account is ticked until the user says otherwise.
-    let initial: Vec<String> = if state.accounts.is_empty() {
+    let chosen: Vec<String> = if state.accounts.is_empty() {
         SANDBOX_ACCOUNTS
             .iter()
             .map(|(m, _, _)| (*m).to_owned())
@@ -280,66 +202,37 @@ fn AccountsStep(state: LinkState, modal: bool, go: Callback<LinkState>) -> impl 
     } else {
         state.accounts.clone()
     };
-    let chosen = RwSignal::new(initial.clone());
-    let error = RwSignal::new(state.error.clone());
-    let from = state.clone();
+    let error = state.error.clone();
+    let described_by = error.as_ref().map(|_| "accounts-error");
     view! {
         <h2 id="link-title">"Choose the accounts to link"</h2>
-        <form
-            method="get"
-            action="/banks/link"
-            class="space-y-4"
-            on:submit=move |ev| {
-                if modal {
-                    ev.prevent_default();
-                    let accounts = chosen.get_untracked();
-                    if accounts.is_empty() {
-                        error.set(Some("Choose at least one account.".into()));
-                    } else {
-                        go.run(LinkState { accounts, ..from.with_step(Step::Success) });
-                    }
-                }
-            }
-        >
+        <form method="get" action="/banks/link" class="space-y-4">
             <input type="hidden" name="step" value="success"/>
             <input type="hidden" name="institution" value=state.institution.clone()/>
             <input type="hidden" name="session" value=state.session.clone()/>
-            <fieldset class="space-y-2" aria-describedby=move || error.get().map(|_| "accounts-error")>
+            <fieldset class="space-y-2" aria-describedby=described_by>
                 <legend class="label">{format!("Accounts at {}", SANDBOX_INSTITUTION.1)}</legend>
                 {SANDBOX_ACCOUNTS
                     .iter()
                     .map(|(mask, name, kind)| {
-                        let mask = (*mask).to_owned();
                         let id = format!("account-{mask}");
-                        let checked = initial.contains(&mask);
-                        let m = mask.clone();
+                        let checked = chosen.iter().any(|c| c == mask);
                         view! {
                             <label class="flex items-center gap-2" for=id.clone()>
                                 <input
                                     type="checkbox"
                                     id=id.clone()
                                     name="account"
-                                    value=mask.clone()
+                                    value=*mask
                                     checked=checked
                                     class="h-4 w-4 accent-brand-600"
-                                    on:change=move |ev| {
-                                        let on = event_target_checked(&ev);
-                                        chosen.update(|c| {
-                                            c.retain(|x| *x != m);
-                                            if on {
-                                                c.push(m.clone());
-                                            }
-                                        });
-                                    }
                                 />
                                 <span>{format!("{name} ({kind}) ••••{mask}")}</span>
                             </label>
                         }
                     })
                     .collect_view()}
-                <Show when=move || error.get().is_some()>
-                    <p id="accounts-error" class="field-error">{move || error.get()}</p>
-                </Show>
+                {error.map(|e| view! { <p id="accounts-error" class="field-error">{e}</p> })}
             </fieldset>
             <button type="submit" class="btn btn-primary">"Continue"</button>
         </form>
@@ -347,21 +240,9 @@ fn AccountsStep(state: LinkState, modal: bool, go: Callback<LinkState>) -> impl 
 }
 
 #[component]
-fn SuccessStep(state: LinkState, modal: bool, linked: Callback<Vec<Bank>>) -> impl IntoView {
+fn SuccessStep(state: LinkState) -> impl IntoView {
+    // Linking redirects to the bank list.
     let connect = ServerAction::<ConnectPlaid>::new();
-    let navigate = use_navigate();
-    Effect::new(move |_| {
-        if let Some(Ok(banks)) = connect.value().get() {
-            if modal {
-                linked.run(banks);
-            } else {
-                navigate(
-                    &format!("/banks?linked={}", banks.len()),
-                    Default::default(),
-                );
-            }
-        }
-    });
     let token = sandbox_public_token(&state.session, &state.accounts);
     let names: Vec<String> = SANDBOX_ACCOUNTS
         .iter()
@@ -373,12 +254,10 @@ fn SuccessStep(state: LinkState, modal: bool, linked: Callback<Vec<Bank>>) -> im
         <p role="status">
             {format!("{} is ready to share: {}.", SANDBOX_INSTITUTION.1, names.join(", "))}
         </p>
-        <ActionForm action=connect attr:class="space-y-4">
+        <Form action=connect class="space-y-4">
             <FormAlert error=form_error(connect, &[])/>
             <input type="hidden" name="public_token" value=token/>
-            <button type="submit" class="btn btn-primary" disabled=move || connect.pending().get()>
-                "Continue"
-            </button>
-        </ActionForm>
+            <button type="submit" class="btn btn-primary">"Continue"</button>
+        </Form>
     }
 }

@@ -24,10 +24,7 @@ pub fn OnboardingPage() -> impl IntoView {
     let save = ServerAction::<SaveStep>::new();
     let submit = ServerAction::<SubmitApplication>::new();
     let params = use_params_map();
-    let state = Resource::new(
-        move || (save.version().get(), submit.version().get()),
-        |_| onboarding_state(),
-    );
+    let state = Resource::new(|| (), |_| onboarding_state());
     view! {
         <Title text="Open your investing account"/>
         <Transition fallback=|| view! { <SkeletonRows rows=6/> }>

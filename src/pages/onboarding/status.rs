@@ -1,8 +1,7 @@
 //! The KYC review after the application: where it stands and the one thing to do next. While
 //! Bluum is still deciding, the page asks again every few seconds (and, without JavaScript,
-//! reloads itself), so the decision shows without a reload.
+//! reloads itself), so the decision shows without a reload. An island: it lives in the browser.
 
-use leptos::form::ActionForm;
 use leptos::prelude::*;
 
 use crate::api::onboarding::{
@@ -13,13 +12,13 @@ use crate::error::AppError;
 
 /// Sends the document form from the browser (the file cannot cross a `ServerAction`).
 type Upload = Action<(), Result<DocumentView, AppError>>;
-use crate::components::form::{form_error, FormAlert};
+use crate::components::form::{form_error, Form, FormAlert};
 use crate::components::ui::PageHeader;
 
 /// How often the page asks for the review's status while Bluum decides.
 const POLL_MS: u64 = 2_000;
 
-#[component]
+#[island]
 pub fn KycStatusView(initial: KycStatus) -> impl IntoView {
     let form = NodeRef::<leptos::html::Form>::new();
     let upload: Upload = Action::new_unsync(move |_: &()| {
@@ -138,10 +137,10 @@ fn StageCard(
             <p class="text-slate-600 dark:text-slate-400">
                 "Bluum no longer has your investing account (its sandbox is reset every night). Your answers are saved: review them, agree again and resubmit."
             </p>
-            <ActionForm action=restart>
+            <Form action=restart>
                 <FormAlert error=form_error(restart, &[])/>
                 <button type="submit" class="btn btn-primary">"Start again"</button>
-            </ActionForm>
+            </Form>
         }
         .into_any(),
     };

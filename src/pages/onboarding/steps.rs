@@ -1,11 +1,10 @@
 //! The wizard: a progress list, then one step's form. Field values come from the saved draft
 //! and are rendered into the HTML, so they show (and are sent again) without JavaScript.
 
-use leptos::form::ActionForm;
 use leptos::prelude::*;
 
 use crate::api::onboarding::{SaveStep, SubmitApplication, Wizard as WizardState};
-use crate::components::form::{form_error, FormAlert};
+use crate::components::form::{form_error, Checks, Form, FormAlert};
 use crate::components::ui::{CheckboxField, PageHeader, SelectField, TextField, YesNoField};
 use crate::error::AppError;
 use crate::onboarding::{
@@ -60,6 +59,7 @@ pub fn Wizard(
 ) -> impl IntoView {
     let draft = wizard.draft;
     let furthest = wizard.furthest;
+    let today = wizard.today;
     let stored = StoredValue::new(wizard.error.clone());
     view! {
         <PageHeader
@@ -88,14 +88,14 @@ pub fn Wizard(
                     </div>
                 })}
                 {if step == Step::Agreements {
-                    view! { <Agreements draft=draft submit=submit stored=stored/> }.into_any()
+                    view! { <Agreements draft=draft submit=submit stored=stored today=today/> }.into_any()
                 } else {
                     let errors = Errors {
                         action: Signal::derive(move || save.value().get().and_then(Result::err)),
                         stored,
                     };
                     view! {
-                        <ActionForm action=save attr:class="space-y-5" attr:novalidate=false>
+                        <Form action=save class="space-y-5" checks=Checks::Onboarding { step, today }>
                             <FormAlert error=form_error(save, &[])/>
                             <input type="hidden" name="step" value=step.slug()/>
                             {step_fields(step, &draft, errors)}
@@ -105,11 +105,11 @@ pub fn Wizard(
                                         "Back"
                                     </button>
                                 })}
-                                <button type="submit" name="nav" value="next" class="btn btn-primary ml-auto" disabled=move || save.pending().get()>
+                                <button type="submit" name="nav" value="next" class="btn btn-primary ml-auto">
                                     "Save and continue"
                                 </button>
                             </div>
-                        </ActionForm>
+                        </Form>
                     }
                     .into_any()
                 }}
@@ -272,6 +272,7 @@ fn Agreements(
     draft: Draft,
     submit: ServerAction<SubmitApplication>,
     stored: StoredValue<Option<(String, String)>>,
+    today: (i32, u8, u8),
 ) -> impl IntoView {
     let e = Errors {
         action: Signal::derive(move || submit.value().get().and_then(Result::err)),
@@ -349,7 +350,7 @@ fn Agreements(
                 </div>
             }).collect_view()}
         </dl>
-        <ActionForm action=submit attr:class="space-y-5">
+        <Form action=submit class="space-y-5" checks=Checks::Onboarding { step: Step::Agreements, today }>
             <FormAlert error=form_error(submit, &["tax_id_type", "tax_id", "agree_investor", "agree_margin", "agree_w8ben"])/>
             <div class="grid gap-4 sm:grid-cols-2">
                 <SelectField name="tax_id_type" label="Tax id type" options=options(TAX_ID_TYPES) value=default_tax_type.to_owned() placeholder="Choose one" required=true error=e.of("tax_id_type")/>
@@ -366,10 +367,10 @@ fn Agreements(
             <p class="text-sm text-slate-600 dark:text-slate-400">
                 "By submitting, you sign these agreements electronically, now, from this device's internet address."
             </p>
-            <button type="submit" class="btn btn-primary w-full sm:w-auto" disabled=move || submit.pending().get()>
-                {move || if submit.pending().get() { "Submitting…" } else { "Agree and submit" }}
+            <button type="submit" class="btn btn-primary w-full sm:w-auto">
+                "Agree and submit"
             </button>
-        </ActionForm>
+        </Form>
     }
 }
 
