@@ -735,6 +735,66 @@ async fn a_manual_deposit_waits_for_the_admin_route(pool: PgPool) {
     sim.post(&format!("{path}/{dep}/cancel"), json!({}))
         .await
         .assert_error(409, "BLUM-409-003", None);
+
+    // A wire deposit's instructions come in Bluum's wire shape.
+    let wire = sim
+        .post_with_key(
+            &path,
+            "dep-w",
+            json!({ "amount": "20.00", "method": "wire" }),
+        )
+        .await;
+    assert_eq!(wire.status, 201, "{}", wire.text);
+    let funding = &wire.body["method_details"]["funding_details"][0];
+    assert_eq!(funding["payment_type"], "swift_wire");
+    assert_eq!(funding["routing_code"], "091311229");
+    assert_eq!(funding["currency"], "USD");
+    assert!(funding["bank_name"].is_string() && funding["account_number"].is_string());
+    assert_eq!(wire.body["status"], "pending");
+}
+
+#[sqlx::test]
+async fn what_bluums_example_app_also_calls(pool: PgPool) {
+    let sim = start(pool).await;
+    // The bank list for manual sources, Gen B shaped.
+    let banks = sim.get("/banks?country=NG").await;
+    assert_eq!(banks.status, 200, "{}", banks.text);
+    assert_eq!(banks.body["status"], "success");
+    let list = banks.body["data"]["banks"].as_array().unwrap();
+    assert!(list
+        .iter()
+        .any(|b| b["name"] == "Access Bank" && b["code"] == "044"));
+    let none = sim.get("/banks?country=US").await;
+    assert_eq!(none.body["data"]["banks"], json!([]));
+
+    // The Wealth add-on is not enabled: 403 in the legacy body, for any method.
+    let id = sim.active_investor("wealth@example.com").await;
+    for reply in [
+        sim.get(&format!("/wealth/accounts/{id}/goals")).await,
+        sim.post(&format!("/wealth/accounts/{id}/life-events"), json!({}))
+            .await,
+    ] {
+        assert_eq!(reply.status, 403, "{}", reply.text);
+        assert_eq!(reply.body["code"], "PRODUCT_NOT_ENABLED");
+        assert_eq!(reply.body["status"], "error");
+    }
+
+    // The chart endpoint answers (it used to be taken for an asset called "chart").
+    let chart = sim
+        .get("/assets/chart?symbol=AAPL&timeframe=1Day&period=1M")
+        .await;
+    assert_eq!(chart.status, 200, "{}", chart.text);
+    assert_eq!(chart.body["data"]["symbol"], "AAPL");
+    let bars = chart.body["data"]["bars"].as_array().unwrap();
+    assert!(!bars.is_empty() && bars.len() <= 31, "{} bars", bars.len());
+    assert!(bars[0]["close"].is_number() && bars[0]["tradeCount"].is_number());
+    assert!(bars[0]["volumeWeightedAveragePrice"].is_number());
+    sim.get("/assets/chart?timeframe=1Day")
+        .await
+        .assert_error(400, "BLUM-400-002", Some("symbol"));
+    sim.get("/assets/chart?symbol=NOPE&timeframe=1Day")
+        .await
+        .assert_error(404, "BLUM-404-003", None);
 }
 
 #[sqlx::test]
@@ -761,9 +821,27 @@ async fn withdrawals_hold_funds_and_cancel_releases_them(pool: PgPool) {
     sim.post_with_key(&path, "wd-limit", body("250000.01"))
         .await
         .assert_error(422, "BLUM-422-005", Some("amount"));
-    sim.post(&path, body("1.00"))
+    // Without a key, a withdrawal is still taken (as the sandbox takes Bluum's example app's).
+    let keyless = sim.post(&path, body("1.00")).await;
+    assert_eq!(keyless.status, 201, "{}", keyless.text);
+    let keyless = keyless.body["id"].as_str().unwrap().to_owned();
+    let cancelled = sim
+        .post(&format!("{path}/{keyless}/cancel"), json!({}))
+        .await;
+    assert_eq!(cancelled.status, 200, "{}", cancelled.text);
+    // A wire withdrawal may leave the funding source out: it goes to the beneficiary on file.
+    let wire = sim
+        .post(&path, json!({ "amount": "2.00", "method": "wire" }))
+        .await;
+    assert_eq!(wire.status, 201, "{}", wire.text);
+    assert!(wire.body["funding_source_id"].is_null());
+    let wire = wire.body["id"].as_str().unwrap().to_owned();
+    let cancelled = sim.post(&format!("{path}/{wire}/cancel"), json!({})).await;
+    assert_eq!(cancelled.status, 200, "{}", cancelled.text);
+    // ACH still needs it.
+    sim.post(&path, json!({ "amount": "2.00", "method": "ach" }))
         .await
-        .assert_error(400, "BLUM-400-002", Some("Idempotency-Key"));
+        .assert_error(400, "BLUM-400-002", Some("funding_source_id"));
 
     let created = sim.post_with_key(&path, "wd-1", body("30.00")).await;
     assert_eq!(created.status, 201, "{}", created.text);

@@ -253,50 +253,8 @@ pub async fn bars(
     Query(query): Query<HashMap<String, String>>,
 ) -> ApiResult<Response> {
     let asset = asset(&sim, &symbol)?;
-    let timeframe = Timeframe::parse(
-        query
-            .get("timeframe")
-            .ok_or_else(|| fail::missing("timeframe"))?,
-    )?;
-    let limit = match query.get("limit") {
-        None => 100,
-        Some(raw) => match raw.parse::<usize>() {
-            Ok(n) if (1..=10_000).contains(&n) => n,
-            _ => return Err(fail::format("limit", "limit must be 1..10000")),
-        },
-    };
-    let now = OffsetDateTime::now_utc();
-    let end = instant(&query, "end")?.unwrap_or(now).min(now);
-    let default_span = match timeframe {
-        Timeframe::Day1 => time::Duration::days(100),
-        Timeframe::Week1 => time::Duration::weeks(100),
-        Timeframe::Month1 => time::Duration::days(365 * 5),
-        _ => time::Duration::days(3),
-    };
-    let start = instant(&query, "start")?.unwrap_or(end - default_span);
-    let mut bars = sim
-        .market
-        .bars(&asset.symbol, timeframe, start, end, 10_000)?;
-    // Without an explicit start, the most recent bars are the useful ones.
-    if !query.contains_key("start") && bars.len() > limit {
-        bars.drain(..bars.len() - limit);
-    }
-    bars.truncate(limit);
-    let bars: Vec<Value> = bars
-        .iter()
-        .map(|bar| {
-            json!({
-                "timestamp": api::iso(bar.timestamp),
-                "open": number(bar.open),
-                "high": number(bar.high),
-                "low": number(bar.low),
-                "close": number(bar.close),
-                "volume": bar.volume,
-                "vwap": number(bar.vwap),
-                "trade_count": bar.trade_count,
-            })
-        })
-        .collect();
+    let (timeframe, bars) = bars_for(&sim, asset, &query)?;
+    let bars: Vec<Value> = bars.iter().map(bar_json).collect();
     Ok(respond(
         StatusCode::OK,
         json!({
@@ -390,4 +348,110 @@ pub async fn market_status(
     body["code"] = json!(mic);
     body["timezone"] = json!("America/New_York");
     Ok(respond(StatusCode::OK, body))
+}
+
+/// One bar as `/assets/{symbol}/bars` sends it.
+fn bar_json(bar: &super::market::Bar) -> Value {
+    json!({
+        "timestamp": api::iso(bar.timestamp),
+        "open": number(bar.open),
+        "high": number(bar.high),
+        "low": number(bar.low),
+        "close": number(bar.close),
+        "volume": bar.volume,
+        "vwap": number(bar.vwap),
+        "trade_count": bar.trade_count,
+    })
+}
+
+/// The bars a query asks for: `timeframe` (required), `limit` (1–10000, default 100),
+/// `start`/`end` (RFC 3339), or `period` (`1D`, `5D`, `1W`, `1M`, `3M`, `6M`, `1Y`, `5Y`) for a
+/// span ending now.
+fn bars_for(
+    sim: &Sim,
+    asset: &Asset,
+    query: &HashMap<String, String>,
+) -> ApiResult<(Timeframe, Vec<super::market::Bar>)> {
+    let timeframe = Timeframe::parse(
+        query
+            .get("timeframe")
+            .ok_or_else(|| fail::missing("timeframe"))?,
+    )?;
+    let limit = match query.get("limit") {
+        None => 100,
+        Some(raw) => match raw.parse::<usize>() {
+            Ok(n) if (1..=10_000).contains(&n) => n,
+            _ => return Err(fail::format("limit", "limit must be 1..10000")),
+        },
+    };
+    let now = OffsetDateTime::now_utc();
+    let end = instant(query, "end")?.unwrap_or(now).min(now);
+    let default_span = match timeframe {
+        Timeframe::Day1 => time::Duration::days(100),
+        Timeframe::Week1 => time::Duration::weeks(100),
+        Timeframe::Month1 => time::Duration::days(365 * 5),
+        _ => time::Duration::days(3),
+    };
+    let period = match query.get("period").map(String::as_str) {
+        None => None,
+        Some("1D") => Some(time::Duration::days(1)),
+        Some("5D") => Some(time::Duration::days(5)),
+        Some("1W") => Some(time::Duration::weeks(1)),
+        Some("1M") => Some(time::Duration::days(30)),
+        Some("3M") => Some(time::Duration::days(91)),
+        Some("6M") => Some(time::Duration::days(182)),
+        Some("1Y") => Some(time::Duration::days(365)),
+        Some("5Y") => Some(time::Duration::days(365 * 5)),
+        Some(_) => {
+            return Err(fail::enumeration(
+                "period",
+                &["1D", "5D", "1W", "1M", "3M", "6M", "1Y", "5Y"],
+            ))
+        }
+    };
+    let explicit_start = instant(query, "start")?;
+    let start = explicit_start.unwrap_or(end - period.unwrap_or(default_span));
+    let mut bars = sim
+        .market
+        .bars(&asset.symbol, timeframe, start, end, 10_000)?;
+    // Without an explicit start, the most recent bars are the useful ones.
+    if explicit_start.is_none() && bars.len() > limit {
+        bars.drain(..bars.len() - limit);
+    }
+    bars.truncate(limit);
+    Ok((timeframe, bars))
+}
+
+/// `GET /assets/chart?symbol=…&timeframe=…` (Gen B wrapper, fact sheet §2.9): the bars of
+/// `/assets/{symbol}/bars` as `{data: {symbol, bars: [{timestamp, open, high, low, close,
+/// volume, tradeCount, volumeWeightedAveragePrice}], nextPageToken}}`.
+pub async fn chart(
+    State(sim): State<Sim>,
+    Query(query): Query<HashMap<String, String>>,
+) -> ApiResult<Response> {
+    let symbol = query.get("symbol").ok_or_else(|| fail::missing("symbol"))?;
+    let asset = asset(&sim, symbol)?;
+    let (_, bars) = bars_for(&sim, asset, &query)?;
+    // The same bars, under the Gen B names.
+    let bars: Vec<Value> = bars
+        .iter()
+        .map(|bar| {
+            let mut value = bar_json(bar);
+            if let Some(fields) = value.as_object_mut() {
+                for (from, to) in [
+                    ("vwap", "volumeWeightedAveragePrice"),
+                    ("trade_count", "tradeCount"),
+                ] {
+                    if let Some(v) = fields.remove(from) {
+                        fields.insert(to.to_owned(), v);
+                    }
+                }
+            }
+            value
+        })
+        .collect();
+    Ok(respond(
+        StatusCode::OK,
+        json!({ "data": { "symbol": asset.symbol, "bars": bars, "nextPageToken": null } }),
+    ))
 }

@@ -18,24 +18,26 @@
 //!
 //! Simulator-only behaviour (documented where it lives): the KYC rule on last names
 //! ([`investors`]), the admin routes `POST /v1/simulator/deposits/{id}/complete|fail`
-//! ([`transfers`]), a missing `Idempotency-Key` on transfers being a `400`
+//! ([`transfers`]), a missing `Idempotency-Key` on deposits being a `400`
 //! ([`transfers`]), the webhook signature scheme ([`crate::bluum::signature`]) and the
 //! top-level event `id` ([`webhooks`]).
 //!
 //! Not simulated (the fact sheet documents them, the simulator answers `404 BLUM-404-002`):
 //! compliance `submit`/`restart`/`workflows/{id}`; `PATCH …/funding-sources/{id}`;
-//! `GET /banks`; deposit methods `international_wire` and `card` and
-//! `…/deposits/{id}/wire-details`; `GET /assets/chart`; market-data snapshots, quote
-//! history, `/markets/{code}/sessions` and `/calendar`; cash management and wealth add-ons;
-//! bonds. Also not modelled: NGN/KES wallets (USD only), investor-scoped API keys,
-//! `PRODUCT_NOT_ENABLED` gating, document rejection, the nightly sandbox reset, and the
-//! Gen A/B response shapes (the simulator speaks Gen C only).
+//! deposit methods `international_wire` and `card` and `…/deposits/{id}/wire-details`;
+//! market-data snapshots, quote history, `/markets/{code}/sessions` and `/calendar`; the cash
+//! management add-on; bonds. Also not modelled: NGN/KES wallets (USD only), investor-scoped
+//! API keys, document rejection, the nightly sandbox reset, and the Gen A/B response shapes
+//! (the simulator speaks Gen C only) except where Bluum's example app reads them: `GET
+//! /banks` and `GET /assets/chart` answer Gen B shaped, and the Wealth add-on (`/wealth/…`)
+//! answers `403 PRODUCT_NOT_ENABLED` ([`extras`]).
 
 pub mod api;
 pub mod assets;
 pub mod documents;
 pub mod engine;
 pub mod error;
+pub mod extras;
 pub mod funding;
 pub mod ids;
 pub mod investors;
@@ -317,6 +319,7 @@ pub fn router(sim: Sim) -> Router {
         .route("/assets", get(assets::list))
         .route("/assets/search", get(assets::search))
         .route("/assets/batch", get(assets::batch))
+        .route("/assets/chart", get(assets::chart))
         .route("/assets/{symbol}", get(assets::get))
         .route("/assets/{symbol}/bars", get(assets::bars))
         .route("/market-data/assets/{symbol}", get(assets::get))
@@ -327,6 +330,11 @@ pub fn router(sim: Sim) -> Router {
         .route(
             "/market-data/markets/{code}/status",
             get(assets::market_status),
+        )
+        .route("/banks", get(extras::banks))
+        .route(
+            "/wealth/{*rest}",
+            axum::routing::any(extras::wealth_not_enabled),
         )
         .route("/documents", get(documents::list).post(documents::upload))
         .route(

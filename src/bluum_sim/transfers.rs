@@ -5,14 +5,20 @@
 //! `POST /simulator/deposits/{dep}/fail`.
 //!
 //! Rules the simulator applies:
-//! - Creating a deposit or withdrawal **requires** an `Idempotency-Key` header. Bluum does
-//!   not say what a missing key does (§7.4); here it is `400 BLUM-400-002` with
-//!   `param: "Idempotency-Key"`, so a client that forgets it finds out in development.
+//! - Creating a deposit **requires** an `Idempotency-Key` header. Bluum does not say what a
+//!   missing key does (§7.4); here it is `400 BLUM-400-002` with `param: "Idempotency-Key"`,
+//!   so a client that forgets it finds out in development. Withdrawals take one too, but are
+//!   accepted without (Bluum's own example app never sends one there, and the sandbox takes
+//!   them); without a key a retry is a second withdrawal.
 //! - `ach` deposits go `pending → processing → completed`, one step per `transfer_step`; the
 //!   wallet is credited (with a `deposit` transaction) on completion.
-//! - `manual_bank_transfer` and `wire` deposits return transfer instructions
-//!   (`method_details.reference_code`, `bank_details`) and stay `pending` until the admin
-//!   route completes (or fails) them, or until they expire after 7 days (then `failed`).
+//! - `manual_bank_transfer` deposits return transfer instructions
+//!   (`method_details.reference_code`, `bank_details`), `wire` deposits Bluum's wire shape
+//!   (`method_details.funding_details[]`: `payment_type`, `currency`, `account_number`,
+//!   `routing_code`, `bank_name`); both stay `pending` until the admin route completes (or
+//!   fails) them, or until they expire after 7 days (then `failed`).
+//! - A `wire` or `international_wire` withdrawal may leave out `funding_source_id`: it goes to
+//!   the beneficiary on file (as Bluum's example app sends it). `ach` needs the source.
 //! - Withdrawals reserve the amount at once (`reserved_balance`), go
 //!   `pending → processing → completed` and then debit it (a `withdrawal` transaction). More
 //!   than `cash_withdrawable` is `422 BLUM-422-001`; more than
@@ -83,7 +89,8 @@ pub struct Withdrawal {
     pub meta: Meta,
     pub investor_id: String,
     pub wallet_id: String,
-    pub funding_source_id: String,
+    /// `None` for a wire to the beneficiary on file.
+    pub funding_source_id: Option<String>,
     pub method: String,
     pub status: String,
     pub amount: Decimal,
@@ -210,7 +217,21 @@ pub async fn create_deposit(
     } else {
         let expires_at = now + MANUAL_DEPOSIT_TTL;
         let reference = reference_code(&id);
-        let details = json!({
+        let details = if method == "wire" {
+            json!({
+                "provider_name": "bluum",
+                "reference_code": reference,
+                "funding_details": [{
+                    "payment_type": "swift_wire",
+                    "currency": currency,
+                    "account_number": "202512345678",
+                    "routing_code": "091311229",
+                    "bank_name": "Choice Financial Group",
+                }],
+                "expires_at": api::iso(expires_at),
+            })
+        } else {
+            json!({
             "reference_code": reference,
             "bank_details": {
                 "bank_name": "Choice Financial Group",
@@ -222,7 +243,8 @@ pub async fn create_deposit(
                 "instructions": format!("Include reference code {reference} in your transfer memo."),
             },
             "expires_at": api::iso(expires_at),
-        });
+            })
+        };
         let expires_ms = (expires_at.unix_timestamp_nanos() / 1_000_000) as i64;
         (
             None,
@@ -264,15 +286,18 @@ pub async fn create_deposit(
 pub async fn create_withdrawal(
     State(sim): State<Sim>,
     Path(investor_id): Path<String>,
-    headers: HeaderMap,
     body: Bytes,
 ) -> ApiResult<Response> {
-    require_idempotency_key(&headers)?;
     let body = api::json_object(&body)?;
     let f = Fields::new(&body);
     let (amount, currency, description) = amount_currency_description(&f)?;
     let method = f.enumeration("method", WITHDRAWAL_METHODS)?;
-    let source_id = f.str("funding_source_id")?;
+    let by_wire = matches!(method, "wire" | "international_wire");
+    let source_id = if by_wire {
+        f.opt_str("funding_source_id")?
+    } else {
+        Some(f.str("funding_source_id")?)
+    };
     let metadata = f.metadata()?;
     if amount > WITHDRAWAL_LIMIT {
         return Err(fail::withdrawal_limit(format!(
@@ -283,12 +308,17 @@ pub async fn create_withdrawal(
     let mut world = sim.lock().await;
     world.investor(&investor_id)?;
     let wallet_id = wallet_id(&world, &investor_id)?;
-    let source = funding::active_source(&world, &investor_id, source_id)?;
-    let destination = json!({
-        "bank_name": source.bank_name,
-        "account_mask": source.mask,
-        "account_holder_name": source.account_holder_name,
-    });
+    let destination = match source_id {
+        Some(source_id) => {
+            let source = funding::active_source(&world, &investor_id, source_id)?;
+            json!({
+                "bank_name": source.bank_name,
+                "account_mask": source.mask,
+                "account_holder_name": source.account_holder_name,
+            })
+        }
+        None => json!({ "beneficiary": "on file" }),
+    };
     let id = ids::new_id("wd");
     let withdrawable = wallets::figures(&world, &investor_id).cash_withdrawable;
     if amount > withdrawable {
@@ -301,7 +331,7 @@ pub async fn create_withdrawal(
         meta: Meta::new(id, "withdrawal", metadata),
         investor_id: investor_id.clone(),
         wallet_id,
-        funding_source_id: source_id.to_owned(),
+        funding_source_id: source_id.map(str::to_owned),
         method: method.to_owned(),
         status: "pending".into(),
         amount,
