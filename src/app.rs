@@ -16,6 +16,7 @@ use crate::pages::banks::{BanksPage, DisconnectBankPage, LinkBankPage, ManualBan
 use crate::pages::design::DesignSystemPage;
 use crate::pages::errors::NotFoundPage;
 use crate::pages::home::HomePage;
+use crate::pages::money::{DepositPage, TransferPage, TransfersPage, WithdrawPage};
 use crate::pages::onboarding::OnboardingPage;
 use crate::pages::outbox::OutboxPage;
 
@@ -79,6 +80,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/banks/link") view=LinkBankPage ssr=SsrMode::Async/>
                     <Route path=path!("/banks/manual") view=ManualBankPage ssr=SsrMode::Async/>
                     <Route path=path!("/banks/disconnect") view=DisconnectBankPage ssr=SsrMode::Async/>
+                    <Route path=path!("/transfers") view=TransfersPage ssr=SsrMode::Async/>
+                    <Route path=path!("/transfers/:id") view=TransferPage ssr=SsrMode::Async/>
+                    <Route path=path!("/deposit") view=DepositPage ssr=SsrMode::Async/>
+                    <Route path=path!("/withdraw") view=WithdrawPage ssr=SsrMode::Async/>
                     // Async: the 404 status must be set before the page is sent.
                     <Route path=path!("/dev/outbox") view=OutboxPage ssr=SsrMode::Async/>
                 </Routes>

@@ -7,6 +7,7 @@
 //! - [`api`]: `#[server]` functions, the only door from the browser to the server.
 //! - [`error`]: [`error::AppError`], the one error type server functions return.
 //! - [`onboarding`]: the onboarding wizard's steps and rules, shared by server and browser.
+//! - [`money`]: amounts as typed and as shown, shared by server and browser.
 //! - `server` (ssr only): configuration, database, telemetry, HTTP router and start-up.
 //! - `bluum` (ssr only): the typed Bluum API client.
 //! - `bluum_sim` (ssr only): the Bluum sandbox simulator, the embedded default.
@@ -16,6 +17,7 @@ pub mod api;
 pub mod app;
 pub mod components;
 pub mod error;
+pub mod money;
 pub mod onboarding;
 pub mod pages;
 

@@ -6,42 +6,20 @@
 mod common;
 mod sim_support;
 
-use bluum_invest::server::auth::investor_link;
 use common::accounts::{call_json, sign_up, validation};
 use common::{spawn_app, spawn_app_with, TestApp};
-use secrecy::ExposeSecret;
 use serde_json::Value;
 use sqlx::PgPool;
 
-/// Creates a Bluum investor in the app's simulator and links it to the user `email`, as
-/// onboarding will.
-async fn give_investor(app: &TestApp, pool: &PgPool, email: &str) -> String {
-    let sim = app.simulator.as_ref().expect("the app runs its simulator");
-    let res = reqwest::Client::new()
-        .post(format!("{}/investors", sim.base_url))
-        .basic_auth(&sim.api_key, Some(sim.api_secret.expose_secret()))
-        .json(&sim_support::investor_body(email, "Lovelace"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 201);
-    let investor: Value = res.json().await.unwrap();
-    let id = investor["id"].as_str().unwrap().to_owned();
-    let user_id: uuid::Uuid = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
-        .bind(email)
-        .fetch_one(pool)
-        .await
-        .unwrap();
-    assert!(investor_link::link(pool, user_id, &id).await.unwrap());
-    id
-}
-
 /// A signed-in client whose user has an investor.
 async fn investor_client(app: &TestApp, pool: &PgPool, email: &str) -> reqwest::Client {
-    let client = app.new_client();
-    sign_up(app, &client, email).await;
-    give_investor(app, pool, email).await;
-    client
+    common::investors::investor_client(
+        app,
+        pool,
+        email,
+        &sim_support::investor_body(email, "Lovelace"),
+    )
+    .await
 }
 
 fn sandbox_token() -> String {

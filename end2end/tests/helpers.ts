@@ -4,7 +4,7 @@ import { expect, type Page } from "@playwright/test";
 export function watchConsole(page: Page): string[] {
   const errors: string[] = [];
   page.on("console", (msg) => {
-    if (msg.type() === "error") errors.push(msg.text());
+    if (msg.type() === "error") errors.push(`${msg.text()} (on ${page.url()})`);
   });
   page.on("pageerror", (err) => errors.push(err.message));
   return errors;

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { test, expect, type Page } from "@playwright/test";
 import { addManualBank, linkBankWithSimulatedPlaid } from "./banks";
+import { cancelAPendingDeposit, depositAndWatchItComplete, depositWithoutJavaScript, withdraw } from "./money";
 import { gotoHydrated, watchConsole } from "./helpers";
 
 const PASSWORD = "plum-harbor-gravel-42";
@@ -99,8 +100,8 @@ async function completeWizard(page: Page, lastName: string, opts: { withMistake?
   await expect(page).toHaveURL(/\/onboarding$/);
 }
 
-test("a new user opens an investing account, watches the review end in approval and links a bank", async ({ page }) => {
-  test.setTimeout(90_000);
+test("a new user opens an investing account, is approved, links a bank and moves money", async ({ page, browser }) => {
+  test.setTimeout(180_000);
   const errors = watchConsole(page);
   await signUp(page, uniqueEmail("onboard"));
   await completeWizard(page, "Lovelace", { withMistake: true });
@@ -110,6 +111,12 @@ test("a new user opens an investing account, watches the review end in approval 
   // Then a bank: through the simulated Plaid Link, and one typed in by hand.
   await linkBankWithSimulatedPlaid(page);
   await addManualBank(page);
+  // Then money: a deposit that completes live, a withdrawal, a cancelled deposit, and a
+  // deposit with JavaScript off.
+  await depositAndWatchItComplete(page);
+  await withdraw(page);
+  await cancelAPendingDeposit(page);
+  await depositWithoutJavaScript(browser, page);
   // The browser logs the refused minor's 422 answer; that one was asked for.
   expect(errors.filter((e) => !/status of 422/.test(e))).toEqual([]);
 });

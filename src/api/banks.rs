@@ -127,6 +127,9 @@ pub fn routing_number_ok(routing: &str) -> bool {
 }
 
 #[cfg(feature = "ssr")]
+pub(crate) use ssr::bank_of;
+
+#[cfg(feature = "ssr")]
 mod ssr {
     pub use serde_json::json;
 

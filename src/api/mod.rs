@@ -14,6 +14,7 @@ pub mod auth;
 pub mod banks;
 pub mod dev;
 pub mod live;
+pub mod money;
 pub mod onboarding;
 
 #[cfg(feature = "ssr")]

@@ -806,7 +806,10 @@ impl BluumClient {
                 span.record("request_id", id);
             }
             let retries_left = attempt <= self.inner.max_retries;
-            if !(may_retry && retries_left && error.is_retryable()) {
+            // A 429 was turned away before Bluum acted on it: sending it again is safe even
+            // for a call that is otherwise sent once.
+            let rate_limited = matches!(error, BluumError::RateLimited { .. });
+            if !((may_retry || rate_limited) && retries_left && error.is_retryable()) {
                 tracing::warn!(attempt, error = %error, "bluum call failed");
                 return Err(error);
             }

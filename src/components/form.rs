@@ -186,8 +186,12 @@ mod browser {
         else {
             return;
         };
-        // GET forms (search) and file uploads go as the browser sends them.
-        if form.method().eq_ignore_ascii_case("get") || form.enctype() == "multipart/form-data" {
+        // GET forms (search) and file uploads go as the browser sends them. (Attributes, not
+        // `form.method()`: a field named `method` or `action` shadows those properties.)
+        let attribute = |name: &str| form.get_attribute(name).unwrap_or_default();
+        if attribute("method").eq_ignore_ascii_case("get")
+            || attribute("enctype") == "multipart/form-data"
+        {
             return;
         }
         ev.prevent_default();
@@ -298,11 +302,11 @@ mod browser {
         let _ = headers.set("Accept", "application/json");
         let _ = headers.set("Content-Type", "application/x-www-form-urlencoded");
         init.set_headers(&headers);
-        let response: Response =
-            JsFuture::from(window.fetch_with_str_and_init(&form.action(), &init))
-                .await
-                .map_err(|_| AppError::Network)?
-                .unchecked_into();
+        let action = form.get_attribute("action").unwrap_or_default();
+        let response: Response = JsFuture::from(window.fetch_with_str_and_init(&action, &init))
+            .await
+            .map_err(|_| AppError::Network)?
+            .unchecked_into();
         if response.ok() {
             let headers = response.headers();
             let redirect = headers.has(REDIRECT_HEADER).unwrap_or(false);

@@ -27,6 +27,10 @@ const NAV: &[NavItem] = &[
         href: "/banks",
         label: "Bank accounts",
     },
+    NavItem {
+        href: "/transfers",
+        label: "Transfers",
+    },
 ];
 
 #[component]

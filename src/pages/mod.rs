@@ -6,5 +6,6 @@ pub mod banks;
 pub mod design;
 pub mod errors;
 pub mod home;
+pub mod money;
 pub mod onboarding;
 pub mod outbox;
