@@ -213,6 +213,11 @@ async fn start() -> Result<(), StartError> {
             .continuously_delete_expired(tokio::time::Duration::from_secs(3600)),
     );
     tokio::spawn(idempotency::purge_hourly(prepared.state.pool.clone()));
+    // Settles money requests a crash or a lost answer left unrecorded (first round now).
+    tokio::spawn(idempotency::reconcile_periodically(
+        prepared.state.pool.clone(),
+        prepared.state.bluum.clone(),
+    ));
     let app = build_router(prepared.state, prepared.session_store);
 
     let listener = tokio::net::TcpListener::bind(addr)
