@@ -46,8 +46,16 @@ async fn open_stream(
     app: &TestApp,
     client: &reqwest::Client,
 ) -> tokio::sync::mpsc::UnboundedReceiver<String> {
-    let res = client.get(app.url("/events")).send().await.unwrap();
+    // As a browser asks: the stream must not be compressed, or events would wait in the
+    // compressor's buffer.
+    let res = client
+        .get(app.url("/events"))
+        .header("accept-encoding", "gzip, br")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 200);
+    assert!(res.headers().get("content-encoding").is_none());
     assert_eq!(
         res.headers()["content-type"].to_str().unwrap(),
         "text/event-stream"
@@ -174,4 +182,58 @@ async fn the_stream_needs_a_signed_in_investor(pool: PgPool) {
     common::accounts::sign_up(&app, &newcomer, "new@example.com").await;
     let res = newcomer.get(app.url("/events")).send().await.unwrap();
     assert_eq!(res.status(), 409, "no investor yet");
+}
+
+/// Posts `body` with a signature header made by `secret` at `at` (unix seconds).
+async fn post_signed(app: &TestApp, secret: &str, at: i64, body: &[u8]) -> u16 {
+    let header = signature::sign(&SecretString::from(secret), at, body);
+    app.client
+        .post(app.url("/webhooks/bluum"))
+        .header(signature::HEADER, header)
+        .header("content-type", "application/json")
+        .body(body.to_vec())
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+#[sqlx::test]
+async fn forged_stale_and_malformed_webhooks_change_nothing_and_reach_no_page(pool: PgPool) {
+    let app = instance(&pool).await;
+    let ada = investor_client(
+        &app,
+        &pool,
+        "ada@example.com",
+        &sim_support::investor_body("ada@example.com", "Lovelace"),
+    )
+    .await;
+    let investor = investor_of(&pool, "ada@example.com").await;
+    let mut stream = open_stream(&app, &ada).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let stored_before: i64 = sqlx::query_scalar("SELECT count(*) FROM webhook_events")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+
+    let event = serde_json::to_vec(&deposit_event("evt_bad_1", &investor, "completed")).unwrap();
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let forged = post_signed(&app, "whsec_someone_else", now, &event).await;
+    let stale = post_signed(&app, WEBHOOK_SECRET, now - 3600, &event).await;
+    let malformed = post_signed(&app, WEBHOOK_SECRET, now, b"{not json").await;
+    let nameless = post_signed(&app, WEBHOOK_SECRET, now, br#"{"id":"evt_x","data":{}}"#).await;
+    assert_eq!((forged, stale, malformed, nameless), (401, 401, 400, 400));
+
+    let stored_after: i64 = sqlx::query_scalar("SELECT count(*) FROM webhook_events")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(stored_after, stored_before, "nothing stored");
+    assert!(
+        next_event(&mut stream, Duration::from_millis(700))
+            .await
+            .is_none(),
+        "nothing passed on"
+    );
 }

@@ -19,7 +19,7 @@ use bluum_invest::error::AppError;
 use bluum_invest::server::idempotency::{reconcile, run_once, MoneyCall, MoneyRequest};
 use common::accounts::{call_json, validation};
 use common::investors::investor_client;
-use common::{spawn_app, TestApp};
+use common::{spawn_app, spawn_app_with, TestApp};
 use rust_decimal::Decimal;
 use serde_json::Value;
 use sqlx::PgPool;
@@ -571,4 +571,45 @@ async fn deposits_whose_answer_was_lost_are_settled_by_the_next_start(pool: PgPo
     }
     assert_eq!(reconcile(&pool, bluum, None).await.unwrap(), 0);
     assert_eq!(upstream_deposits(&app, &investor).await, 2);
+}
+
+#[sqlx::test]
+async fn a_late_webhook_does_not_move_a_completed_deposit_backwards(pool: PgPool) {
+    const SECRET: &str = "whsec_money_test";
+    let app = spawn_app_with(pool.clone(), &[("BLUUM_WEBHOOK_SECRET", SECRET)]).await;
+    let (client, investor, bank) = funded_user(&app, &pool, "late@example.com").await;
+    deposit_completed(&app, &client, &bank, "60.00").await;
+    let (_, page) = call_json(&app, &client, "money/transfers", &[]).await;
+    let id = page["transfers"][0]["id"].as_str().unwrap().to_owned();
+
+    // Bluum's `pending` event for it arrives after it completed (deliveries are retried and
+    // may come in any order): stored, but the pages ask Bluum, so nothing moves back.
+    let late = serde_json::to_vec(&serde_json::json!({
+        "id": "evt_late_pending",
+        "event": "transfer.deposit.pending",
+        "timestamp": "2026-12-04T12:00:00Z",
+        "data": { "id": id, "object": "deposit", "investor_id": investor, "status": "pending" },
+    }))
+    .unwrap();
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let header = bluum_invest::bluum::signature::sign(&SECRET.to_owned().into(), now, &late);
+    let res = app
+        .client
+        .post(app.url("/webhooks/bluum"))
+        .header(bluum_invest::bluum::signature::HEADER, header)
+        .header("content-type", "application/json")
+        .body(late)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+
+    let (status, t) = call_json(&app, &client, "money/transfer", &[("id", &id)]).await;
+    assert_eq!(
+        (status, t["state"].as_str()),
+        (200, Some("Completed")),
+        "{t}"
+    );
+    let (_, page) = call_json(&app, &client, "money/transfers", &[]).await;
+    assert_eq!(page["transfers"][0]["state"], "Completed", "{page}");
 }
