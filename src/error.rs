@@ -47,6 +47,11 @@ pub enum AppError {
     /// Our investing partner did not answer well; the id lets support find the call.
     #[error("Our investing partner is not responding right now. Please try again in a moment (ref {request_id}).")]
     Upstream { request_id: String },
+    /// A deposit, withdrawal or order was sent but its answer was lost (Bluum timed out or
+    /// failed). It is settled in the background under the same idempotency key, so it happens
+    /// at most once.
+    #[error("We couldn't confirm this with our investing partner yet. It will not happen twice: check Transfers in a minute to see where it stands (ref {request_id}).")]
+    Unconfirmed { request_id: String },
     /// The browser could not reach our server (offline, or the answer was cut off).
     #[error("We couldn't reach Bluum Invest. Check your connection and try again.")]
     Network,
@@ -74,7 +79,7 @@ impl AppError {
             Self::Validation { .. } | Self::Invalid { .. } | Self::InsufficientFunds(_) => 422,
             Self::NotOnboarded | Self::MarketClosed(_) | Self::Conflict(_) => 409,
             Self::RateLimited | Self::TooManyAttempts { .. } => 429,
-            Self::Upstream { .. } | Self::Network => 502,
+            Self::Upstream { .. } | Self::Unconfirmed { .. } | Self::Network => 502,
             Self::Internal { .. } => 500,
         }
     }

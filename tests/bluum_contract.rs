@@ -14,7 +14,7 @@ use bluum_invest::bluum::ids::{DepositId, FundingSourceId, IdempotencyKey, Inves
 use bluum_invest::bluum::models::*;
 use bluum_invest::bluum_sim::{self, SimHandle, SimOptions};
 use bluum_invest::error::AppError;
-use bluum_invest::server::idempotency::{self, MoneyRequest};
+use bluum_invest::server::idempotency::{self, MoneyCall, MoneyRequest};
 use rust_decimal::Decimal;
 use secrecy::{ExposeSecret, SecretString};
 use sqlx::PgPool;
@@ -1242,13 +1242,16 @@ async fn deposit_once(
     key: &str,
     request: &CreateDepositRequest,
 ) -> Result<Deposit, AppError> {
+    let call = MoneyCall::Deposit {
+        investor: investor.clone(),
+        body: request.clone(),
+    };
     idempotency::run_once(
         pool,
         MoneyRequest {
             user_id: user,
-            action: "deposit",
             key,
-            request: &(investor, request),
+            call: &call,
             ip: Some("203.0.113.9"),
         },
         |upstream| async move { c.client.create_deposit(investor, request, &upstream).await },
@@ -1349,15 +1352,17 @@ async fn a_refused_request_frees_its_form_key(pool: PgPool) {
     let investor = c.active_investor("alice-inv@example.com").await;
     let source = c.plaid_source(&investor).await;
     let request = ach_withdrawal("30.00", &source);
-    let fingerprint = (&investor, &request);
+    let call = MoneyCall::Withdrawal {
+        investor: investor.clone(),
+        body: request.clone(),
+    };
     let withdraw = || {
         idempotency::run_once(
             &pool,
             MoneyRequest {
                 user_id: alice,
-                action: "withdrawal",
                 key: "form-w",
-                request: &fingerprint,
+                call: &call,
                 ip: None,
             },
             |upstream| {
@@ -1398,9 +1403,8 @@ async fn a_refused_request_frees_its_form_key(pool: PgPool) {
         &pool,
         MoneyRequest {
             user_id: alice,
-            action: "withdrawal",
             key: "",
-            request: &(&investor, &request),
+            call: &call,
             ip: None,
         },
         |upstream| {

@@ -1,7 +1,7 @@
 //! Moving money over HTTP against real Postgres and the in-process simulator: the review, a
 //! deposit and a withdrawal sent once however often the form is submitted, the withdrawable
-//! limit checked before Bluum is asked, cancelling, the list, and one user never reaching
-//! another's transfers.
+//! limit checked before Bluum is asked, cancelling, the list, one user never reaching
+//! another's transfers, and requests cut off between sending and recording settled once.
 #![cfg(feature = "ssr")]
 
 mod common;
@@ -10,11 +10,16 @@ mod sim_support;
 use std::str::FromStr;
 use std::time::Duration;
 
-use bluum_invest::bluum::ids::InvestorId;
-use bluum_invest::bluum::models::transfers::TransferQuery;
+use bluum_invest::bluum::error::{BluumError, UpstreamKind};
+use bluum_invest::bluum::ids::{FundingSourceId, InvestorId};
+use bluum_invest::bluum::models::transfers::{
+    CreateDepositRequest, Deposit, TransferMethod, TransferQuery,
+};
+use bluum_invest::error::AppError;
+use bluum_invest::server::idempotency::{reconcile, run_once, MoneyCall, MoneyRequest};
 use common::accounts::{call_json, validation};
 use common::investors::investor_client;
-use common::{spawn_app, TestApp};
+use common::{spawn_app, spawn_app_with, TestApp};
 use rust_decimal::Decimal;
 use serde_json::Value;
 use sqlx::PgPool;
@@ -374,4 +379,237 @@ async fn a_pending_bank_transfer_deposit_shows_instructions_and_can_be_cancelled
     let (_, list) = call_json(&app, &client, "money/transfers", &[("kind", "withdrawal")]).await;
     assert_eq!(list["transfers"].as_array().unwrap().len(), 0);
     assert_eq!(upstream_deposits(&app, &investor).await, 1);
+}
+
+/// The id of the user signed up as `email`.
+async fn user_id(pool: &PgPool, email: &str) -> uuid::Uuid {
+    sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
+        .bind(email)
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
+
+/// The Bluum call the deposit form makes for `amount` from `bank` (as `money/deposit` builds it).
+fn deposit_call(investor: &str, bank: &str, amount: &str) -> MoneyCall {
+    MoneyCall::Deposit {
+        investor: InvestorId::parse(investor).unwrap(),
+        body: CreateDepositRequest {
+            amount: Decimal::from_str(amount).unwrap(),
+            currency: Some("USD".into()),
+            method: TransferMethod::Ach,
+            funding_source_id: Some(FundingSourceId::parse(bank).unwrap()),
+            description: Some("Deposit from Bluum Invest".into()),
+            metadata: Default::default(),
+        },
+    }
+}
+
+/// `(answer recorded, call kept, upstream id)` of the idempotency row of `key`.
+async fn record_of(pool: &PgPool, key: &str) -> (bool, bool, Option<String>) {
+    sqlx::query_as(
+        "SELECT response IS NOT NULL, request IS NOT NULL, upstream_id
+         FROM idempotency_requests WHERE key = $1",
+    )
+    .bind(key)
+    .fetch_one(pool)
+    .await
+    .unwrap()
+}
+
+/// What a restart sees once the lease of the instance that died has run out.
+async fn lease_runs_out(pool: &PgPool) {
+    sqlx::query("UPDATE idempotency_requests SET locked_until = now() - interval '1 second'")
+        .execute(pool)
+        .await
+        .unwrap();
+}
+
+#[sqlx::test]
+async fn a_deposit_cut_off_between_send_and_record_is_reconciled_once(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    let email = "crash@example.com";
+    let (client, investor, bank) = funded_user(&app, &pool, email).await;
+    let key = uuid::Uuid::new_v4().to_string();
+    let call = deposit_call(&investor, &bank, "75.00");
+    let MoneyCall::Deposit {
+        investor: inv,
+        body,
+    } = &call
+    else {
+        unreachable!()
+    };
+
+    // The work dies after Bluum took the deposit and before the answer is recorded: the
+    // future is dropped at that point, as a killed process would leave it.
+    let request = MoneyRequest {
+        user_id: user_id(&pool, email).await,
+        key: &key,
+        call: &call,
+        ip: None,
+    };
+    let bluum = &app.bluum;
+    let cut_off = tokio::time::timeout(
+        Duration::from_secs(2),
+        run_once::<Deposit, _, _>(&pool, request, |upstream| async move {
+            bluum.create_deposit(inv, body, &upstream).await.unwrap();
+            std::future::pending().await
+        }),
+    )
+    .await;
+    assert!(cut_off.is_err(), "the work was cut off");
+    assert_eq!(upstream_deposits(&app, &investor).await, 1);
+    assert_eq!(record_of(&pool, &key).await, (false, true, None));
+
+    // Restarted, the lease of the dead request passes; the transfers page settles it with
+    // Bluum under the same upstream key, which answers with the deposit it already has.
+    lease_runs_out(&pool).await;
+    let (status, page) = call_json(&app, &client, "money/transfers", &[]).await;
+    assert_eq!(status, 200, "{page}");
+    let listed = page["transfers"].as_array().unwrap();
+    assert_eq!(listed.len(), 1, "{page}");
+    let id = listed[0]["id"].as_str().unwrap();
+    assert_eq!(
+        upstream_deposits(&app, &investor).await,
+        1,
+        "not sent twice"
+    );
+    assert_eq!(record_of(&pool, &key).await, (true, false, Some(id.into())));
+    let audit = "SELECT count(*) FROM audit_log WHERE action = $1";
+    assert_eq!(count(&pool, audit, "deposit").await, 1);
+
+    // The user's retry of the same form gets that deposit; another round changes nothing.
+    let (status, t) = call_json(
+        &app,
+        &client,
+        "money/deposit",
+        &[
+            ("idempotency_key", &key),
+            ("bank", &bank),
+            ("amount", "75.00"),
+        ],
+    )
+    .await;
+    assert_eq!((status, t["id"].as_str()), (200, Some(id)), "{t}");
+    assert_eq!(reconcile(&pool, &app.bluum, None).await.unwrap(), 0);
+    assert_eq!(upstream_deposits(&app, &investor).await, 1);
+    assert_eq!(count(&pool, audit, "deposit").await, 1);
+}
+
+#[sqlx::test]
+async fn deposits_whose_answer_was_lost_are_settled_by_the_next_start(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    let email = "lost@example.com";
+    let (_client, investor, bank) = funded_user(&app, &pool, email).await;
+    let user = user_id(&pool, email).await;
+    let bluum = &app.bluum;
+
+    // 1. Bluum acted but its answer never came back (a timeout): the user is told it is not
+    //    confirmed yet, and the key stays with the call.
+    let timed_out_key = uuid::Uuid::new_v4().to_string();
+    let call = deposit_call(&investor, &bank, "20.00");
+    let MoneyCall::Deposit {
+        investor: inv,
+        body,
+    } = &call
+    else {
+        unreachable!()
+    };
+    let request = MoneyRequest {
+        user_id: user,
+        key: &timed_out_key,
+        call: &call,
+        ip: None,
+    };
+    let err = run_once::<Deposit, _, _>(&pool, request, |upstream| async move {
+        bluum.create_deposit(inv, body, &upstream).await.unwrap();
+        Err(BluumError::Upstream {
+            kind: UpstreamKind::Timeout,
+            message: "no answer within the timeout".into(),
+            context: Default::default(),
+        })
+    })
+    .await
+    .unwrap_err();
+    assert!(matches!(err, AppError::Upstream { .. }), "{err:?}");
+
+    // 2. The process died before the request left: Bluum never saw it.
+    let unsent_key = uuid::Uuid::new_v4().to_string();
+    let unsent = deposit_call(&investor, &bank, "30.00");
+    let request = MoneyRequest {
+        user_id: user,
+        key: &unsent_key,
+        call: &unsent,
+        ip: None,
+    };
+    let cut_off = tokio::time::timeout(
+        Duration::from_millis(500),
+        run_once::<Deposit, _, _>(&pool, request, |_| std::future::pending()),
+    )
+    .await;
+    assert!(cut_off.is_err());
+    assert_eq!(upstream_deposits(&app, &investor).await, 1);
+
+    // The next start's round settles both: the first with the deposit Bluum has, the second
+    // sent now, once.
+    lease_runs_out(&pool).await;
+    assert_eq!(reconcile(&pool, bluum, None).await.unwrap(), 2);
+    let id = InvestorId::parse(&investor).unwrap();
+    let mut amounts: Vec<String> = bluum
+        .list_deposits(&id, &TransferQuery::default())
+        .await
+        .unwrap()
+        .data
+        .into_iter()
+        .map(|d| d.amount.to_string())
+        .collect();
+    amounts.sort();
+    assert_eq!(amounts, ["20.00", "30.00"]);
+    for key in [&timed_out_key, &unsent_key] {
+        let (answered, kept, upstream) = record_of(&pool, key).await;
+        assert!(answered && !kept && upstream.is_some(), "{key}");
+    }
+    assert_eq!(reconcile(&pool, bluum, None).await.unwrap(), 0);
+    assert_eq!(upstream_deposits(&app, &investor).await, 2);
+}
+
+#[sqlx::test]
+async fn a_late_webhook_does_not_move_a_completed_deposit_backwards(pool: PgPool) {
+    const SECRET: &str = "whsec_money_test";
+    let app = spawn_app_with(pool.clone(), &[("BLUUM_WEBHOOK_SECRET", SECRET)]).await;
+    let (client, investor, bank) = funded_user(&app, &pool, "late@example.com").await;
+    deposit_completed(&app, &client, &bank, "60.00").await;
+    let (_, page) = call_json(&app, &client, "money/transfers", &[]).await;
+    let id = page["transfers"][0]["id"].as_str().unwrap().to_owned();
+
+    // Bluum's `pending` event for it arrives after it completed (deliveries are retried and
+    // may come in any order): stored, but the pages ask Bluum, so nothing moves back.
+    let late = serde_json::to_vec(&serde_json::json!({
+        "id": "evt_late_pending",
+        "event": "transfer.deposit.pending",
+        "timestamp": "2026-12-04T12:00:00Z",
+        "data": { "id": id, "object": "deposit", "investor_id": investor, "status": "pending" },
+    }))
+    .unwrap();
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let header = bluum_invest::bluum::signature::sign(&SECRET.to_owned().into(), now, &late);
+    let res = app
+        .client
+        .post(app.url("/webhooks/bluum"))
+        .header(bluum_invest::bluum::signature::HEADER, header)
+        .header("content-type", "application/json")
+        .body(late)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+
+    let (status, t) = call_json(&app, &client, "money/transfer", &[("id", &id)]).await;
+    assert_eq!(
+        (status, t["state"].as_str()),
+        (200, Some("Completed")),
+        "{t}"
+    );
+    let (_, page) = call_json(&app, &client, "money/transfers", &[]).await;
+    assert_eq!(page["transfers"][0]["state"], "Completed", "{page}");
 }

@@ -25,10 +25,15 @@ export async function depositAndWatchItComplete(page: Page) {
   await choose(page, "/deposit", "250");
   await expect(page.getByRole("heading", { name: "Review" })).toBeVisible();
   await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
+  // The transfer page listens to the user's live events (and polls only as a fallback).
+  const stream = page.waitForResponse((r) => new URL(r.url()).pathname === "/events");
   // An impatient double click: one deposit.
   await page.getByRole("button", { name: "Deposit $250.00" }).dblclick();
   await expect(page).toHaveURL(/\/transfers\/dep_/);
   await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
+  const events = await stream;
+  expect(events.status()).toBe(200);
+  expect(events.headers()["content-type"]).toBe("text/event-stream");
   // The page is not reloaded while the status moves: a mark set now is still there after.
   await page.evaluate(() => ((window as unknown as { stillHere: boolean }).stillHere = true));
   await expect(state(page)).toHaveAttribute("data-transfer-state", "completed", { timeout: 20_000 });

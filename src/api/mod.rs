@@ -13,6 +13,7 @@ pub mod account;
 pub mod auth;
 pub mod banks;
 pub mod dev;
+pub mod live;
 pub mod money;
 pub mod onboarding;
 

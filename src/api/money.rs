@@ -204,7 +204,7 @@ mod ssr {
         TransferQuery, TransferStatus, Withdrawal,
     };
     pub use crate::error::AppError;
-    pub use crate::server::idempotency::{run_once, MoneyRequest, MoneyResult};
+    pub use crate::server::idempotency::{run_once, MoneyCall, MoneyRequest, MoneyResult};
     pub use crate::server::request::InvestorContext;
 
     /// The investor's USD wallet (an empty one before the first deposit).
@@ -378,36 +378,23 @@ mod ssr {
             .collect())
     }
 
-    /// What a money request is, for the idempotency record: same investor, same body.
-    #[derive(Serialize)]
-    pub struct Keyed<'a, T> {
-        pub investor: &'a str,
-        pub body: &'a T,
-    }
-
-    /// Sends a deposit or withdrawal `body` once per form `key` (see `run_once`), with
-    /// Bluum's refusals of the amount put on the amount field.
-    pub async fn move_money<B, T, F, Fut>(
+    /// Sends `call` once per form `key` (see `run_once`; `send` makes the call with the
+    /// upstream key it is given), with Bluum's refusals of the amount put on the amount field.
+    pub async fn move_money<T, F, Fut>(
         me: &InvestorContext,
-        action: &str,
         key: &str,
-        body: &B,
+        call: &MoneyCall,
         send: F,
     ) -> Result<T, AppError>
     where
-        B: Serialize,
         T: MoneyResult + Serialize + serde::de::DeserializeOwned,
         F: FnOnce(IdempotencyKey) -> Fut,
         Fut: std::future::Future<Output = Result<T, BluumError>>,
     {
         let request = MoneyRequest {
             user_id: me.user.id,
-            action,
             key,
-            request: &Keyed {
-                investor: me.investor_id.as_str(),
-                body,
-            },
+            call,
             ip: Some(&me.ip),
         };
         run_once(&state().pool, request, send)
@@ -415,9 +402,11 @@ mod ssr {
             .map_err(on_amount)
     }
 
-    /// Bluum's refusals of an amount, shown next to the amount field.
+    /// Bluum's refusals of an amount, shown next to the amount field; a lost answer told as
+    /// such.
     pub fn on_amount(err: AppError) -> AppError {
         match err {
+            AppError::Upstream { request_id } => AppError::Unconfirmed { request_id },
             AppError::InsufficientFunds(message) => AppError::validation("amount", message),
             AppError::Validation { field, message } if field == "amount" => {
                 AppError::Validation { field, message }
@@ -531,19 +520,17 @@ pub async fn deposit(
         description: Some("Deposit from Bluum Invest".into()),
         metadata: Default::default(),
     };
+    let call = MoneyCall::Deposit {
+        investor: me.investor_id.clone(),
+        body: request.clone(),
+    };
     let (investor, request) = (&me.investor_id, &request);
-    let created = move_money(
-        &me,
-        "deposit",
-        &idempotency_key,
-        request,
-        |upstream_key| async move {
-            state()
-                .bluum
-                .create_deposit(investor, request, &upstream_key)
-                .await
-        },
-    )
+    let created = move_money(&me, &idempotency_key, &call, |upstream_key| async move {
+        state()
+            .bluum
+            .create_deposit(investor, request, &upstream_key)
+            .await
+    })
     .await?;
     let view = deposit_view(created, std::slice::from_ref(&bank));
     leptos_axum::redirect(&transfer_url(&view.id));
@@ -579,19 +566,17 @@ pub async fn withdraw(
         funding_source_id: FundingSourceId::parse(&bank.id).map_err(AppError::internal)?,
         description: Some("Withdrawal from Bluum Invest".into()),
     };
+    let call = MoneyCall::Withdrawal {
+        investor: me.investor_id.clone(),
+        body: request.clone(),
+    };
     let (investor, request) = (&me.investor_id, &request);
-    let created = move_money(
-        &me,
-        "withdrawal",
-        &idempotency_key,
-        request,
-        |upstream_key| async move {
-            state()
-                .bluum
-                .create_withdrawal(investor, request, &upstream_key)
-                .await
-        },
-    )
+    let created = move_money(&me, &idempotency_key, &call, |upstream_key| async move {
+        state()
+            .bluum
+            .create_withdrawal(investor, request, &upstream_key)
+            .await
+    })
     .await?;
     let view = withdrawal_view(created, std::slice::from_ref(&bank));
     leptos_axum::redirect(&transfer_url(&view.id));
@@ -674,6 +659,14 @@ pub async fn list_transfers(
 ) -> Result<TransferPage, AppError> {
     use ssr::*;
     let me = require_investor().await?;
+    // A deposit or withdrawal whose answer was lost (a crash, a timeout) is settled with
+    // Bluum first, so it is listed as it is.
+    let app = state();
+    if let Err(error) =
+        crate::server::idempotency::reconcile(&app.pool, &app.bluum, Some(me.user.id)).await
+    {
+        tracing::warn!(%error, "could not reconcile this user's unanswered money requests");
+    }
     let kind = TransferKind::from_slug(&kind);
     let status = TransferState::from_slug(&status);
     let query = TransferQuery {

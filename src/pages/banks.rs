@@ -76,6 +76,9 @@ pub fn BanksPage() -> impl IntoView {
         <Title text="Bank accounts"/>
         <PageHeader title="Bank accounts" subtitle="The banks you move money from and to."/>
         {move || notice().map(|n| view! { <div role="status" class="alert alert-info mb-6">{n}</div> })}
+        {move || query.get().get("linked").is_some().then(|| view! {
+            <p class="mb-6"><a href="/deposit" class="btn btn-primary">"Deposit money now"</a></p>
+        })}
         <Transition fallback=|| view! { <SkeletonRows rows=3/> }>
             {move || Suspend::new(async move {
                 match data.await {
@@ -161,7 +164,7 @@ fn BankList(banks: Vec<Bank>) -> impl IntoView {
 /// The ways to link a bank. "Link with Plaid" is a full page load of `/banks/link`, so that
 /// page's own Content-Security-Policy (the one allowing Plaid) applies.
 #[component]
-fn LinkActions() -> impl IntoView {
+pub fn LinkActions() -> impl IntoView {
     view! {
         <section class="mt-8 space-y-3" aria-labelledby="link-bank-title">
             <h2 id="link-bank-title">"Link a bank"</h2>

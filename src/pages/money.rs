@@ -18,12 +18,11 @@ use crate::api::money::{
 };
 use crate::components::form::{form_error, Form, FormAlert};
 use crate::components::journey::JourneyGate;
+use crate::components::live::keep_asking;
 use crate::components::ui::{EmptyState, PageHeader, SelectField, SkeletonRows, TextField};
 use crate::error::AppError;
 use crate::money::usd;
-
-/// How often an open transfer's page asks for its status.
-const POLL_MS: u64 = 2_000;
+use crate::pages::banks::LinkActions;
 
 fn error_alert(err: AppError) -> AnyView {
     view! { <div role="alert" class="alert alert-error">{err.to_string()}</div> }.into_any()
@@ -237,9 +236,8 @@ fn MoveMoney(kind: TransferKind) -> impl IntoView {
                             let problem = review.and_then(Result::err);
                             if choices.banks.is_empty() {
                                 return view! {
-                                    <EmptyState title="Link a bank first" message="Money moves between your investing account and a bank account you link.">
-                                        <a href="/banks" class="btn btn-primary">"Link a bank"</a>
-                                    </EmptyState>
+                                    <EmptyState title="Link a bank first" message="Money moves between your investing account and a bank account you link. Link one now: it takes a minute, and you come back here from the bank list."/>
+                                    <LinkActions/>
                                 }
                                 .into_any();
                             }
@@ -505,7 +503,7 @@ fn Row(#[prop(into)] label: String, #[prop(into)] value: String) -> impl IntoVie
     }
 }
 
-/// The status of a transfer, asked again every [`POLL_MS`] while it moves; when a deposit or
+/// The status of a transfer, live while it moves (see `components::live`); when a deposit or
 /// withdrawal completes, the new balance. `children` (the cancel form) shows while pending.
 #[island]
 fn TransferStatusLive(
@@ -518,25 +516,22 @@ fn TransferStatusLive(
     let state = RwSignal::new(initial);
     let failure = RwSignal::new(failure);
     let balance = RwSignal::new(None::<String>);
-    let ask = move || {
+    // Asked again on every live event about this transfer, and now and then in case one is
+    // missed, while it moves; when it completes, the new balance.
+    keep_asking(Some(id.clone()), initial.is_open(), move || {
         let id = id.clone();
-        leptos::task::spawn_local(async move {
-            if let Ok(t) = get_transfer(id).await {
-                if t.state == TransferState::Completed {
-                    if let Ok(b) = get_balances().await {
-                        balance.set(Some(usd(b.balance)));
-                    }
+        async move {
+            let Ok(t) = get_transfer(id).await else {
+                return true;
+            };
+            if t.state == TransferState::Completed {
+                if let Ok(b) = get_balances().await {
+                    balance.set(Some(usd(b.balance)));
                 }
-                failure.set(t.failure_reason);
-                state.set(t.state);
             }
-        });
-    };
-    Effect::new(move |_| {
-        // Every answer schedules the next question while the transfer is still moving.
-        if state.get().is_open() {
-            let ask = ask.clone();
-            set_timeout(ask, std::time::Duration::from_millis(POLL_MS));
+            failure.set(t.failure_reason);
+            state.set(t.state);
+            t.state.is_open()
         }
     });
     let message = move || match (kind, state.get()) {

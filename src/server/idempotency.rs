@@ -19,6 +19,14 @@
 //! - **Audited.** Every attempt that reaches Bluum is written to the audit log with the form's key
 //!   and Bluum's id, inside the same transaction as the stored answer.
 //!
+//! - **Reconciled, not guessed.** The Bluum call itself ([`MoneyCall`]) is kept with the key
+//!   until its answer is recorded. If the app dies, or Bluum times out, between sending it and
+//!   recording the answer, [`reconcile`] sends it again under the same upstream key once the
+//!   lease has passed: Bluum answers a repeat with the original (or, if the first never
+//!   arrived, acts on it now, once), and the answer is recorded as if it had come the first
+//!   time. It runs every [`RECONCILE_EVERY`] in every instance and for the user's own requests
+//!   when the transfers page is opened.
+//!
 //! Stored answers are kept for 24 hours, like Bluum's keys ([`purge_expired`]).
 
 use std::future::Future;
@@ -30,10 +38,13 @@ use sha2::{Digest, Sha256};
 use sqlx::PgPool;
 use uuid::Uuid;
 
+use crate::bluum::client::BluumClient;
 use crate::bluum::error::BluumError;
-use crate::bluum::ids::IdempotencyKey;
+use crate::bluum::ids::{IdempotencyKey, InvestorId};
 use crate::bluum::models::orders::Order;
-use crate::bluum::models::transfers::{Deposit, TransferStatus, Withdrawal};
+use crate::bluum::models::transfers::{
+    CreateDepositRequest, CreateWithdrawalRequest, Deposit, TransferStatus, Withdrawal,
+};
 use crate::error::AppError;
 use crate::server::auth::audit::{self, Entry, Outcome};
 
@@ -45,18 +56,46 @@ pub const RETENTION_HOURS: i32 = 24;
 const LEASE: std::time::Duration = std::time::Duration::from_secs(120);
 /// How long a second submit of the same form waits for the first one's answer.
 const WAIT_FOR_OTHER: std::time::Duration = std::time::Duration::from_secs(30);
+/// How often each instance looks for requests whose answer was never recorded.
+pub const RECONCILE_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
+/// Requests older than this are not sent again: Bluum forgets keys after 24 hours, so a repeat
+/// could act twice.
+const REPLAY_WITHIN_HOURS: i32 = 23;
+
+/// The Bluum call a money request makes, for the investor it acts for. Stored (as JSON) with
+/// the key until the answer is recorded, so it can be sent again under the same upstream key.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum MoneyCall {
+    Deposit {
+        investor: InvestorId,
+        body: CreateDepositRequest,
+    },
+    Withdrawal {
+        investor: InvestorId,
+        body: CreateWithdrawalRequest,
+    },
+}
+
+impl MoneyCall {
+    /// What it does, for the audit log.
+    pub fn action(&self) -> &'static str {
+        match self {
+            Self::Deposit { .. } => "deposit",
+            Self::Withdrawal { .. } => "withdrawal",
+        }
+    }
+}
 
 /// One money-moving request of a signed-in user.
 #[derive(Debug, Clone, Copy)]
-pub struct MoneyRequest<'a, R> {
+pub struct MoneyRequest<'a> {
     pub user_id: Uuid,
-    /// What it does, for the audit log: `deposit`, `withdrawal`, `order`, …
-    pub action: &'a str,
     /// The key the form was rendered with (a hidden field), as the browser sent it.
     pub key: &'a str,
-    /// Everything that identifies the request: the Bluum request body and the investor. Only
-    /// its hash is stored.
-    pub request: &'a R,
+    /// The Bluum call: what identifies the request (its hash tells one request from another
+    /// under the same key) and what [`reconcile`] sends again.
+    pub call: &'a MoneyCall,
     /// The client address, for the audit log.
     pub ip: Option<&'a str>,
 }
@@ -79,21 +118,20 @@ pub fn upstream_key(user_id: Uuid, key: &str, attempt: i32) -> IdempotencyKey {
 }
 
 /// The hash that tells one request from another under the same key.
-fn request_hash(action: &str, request: &impl Serialize) -> Result<String, AppError> {
-    let body = serde_json::to_vec(&json!({ "action": action, "request": request }))
-        .map_err(AppError::internal)?;
+fn request_hash(call: &MoneyCall) -> Result<String, AppError> {
+    let body = serde_json::to_vec(call).map_err(AppError::internal)?;
     Ok(hex::encode(Sha256::digest(body)))
 }
 
-/// Runs `call` at most once for `(request.user_id, request.key)` and returns its answer, or the
-/// stored answer of an earlier run of the same request. See the module docs for the rules.
-pub async fn run_once<R, T, F, Fut>(
+/// Runs `send` (which makes `request.call` with the upstream key it is given) at most once for
+/// `(request.user_id, request.key)` and returns its answer, or the stored answer of an earlier
+/// run of the same request. See the module docs for the rules.
+pub async fn run_once<T, F, Fut>(
     pool: &PgPool,
-    request: MoneyRequest<'_, R>,
-    call: F,
+    request: MoneyRequest<'_>,
+    send: F,
 ) -> Result<T, AppError>
 where
-    R: Serialize,
     T: MoneyResult + Serialize + DeserializeOwned,
     F: FnOnce(IdempotencyKey) -> Fut,
     Fut: Future<Output = Result<T, BluumError>>,
@@ -102,36 +140,35 @@ where
         field: "idempotency_key".into(),
         message: "This form is out of date. Reload the page and try again.".into(),
     })?;
-    let hash = request_hash(request.action, request.request)?;
+    let hash = request_hash(request.call)?;
+    let action = request.call.action();
 
     let attempt = claim(pool, &request, &key, &hash).await?;
     let attempt = match attempt {
         Claim::Replay(answer) => {
-            tracing::info!(
-                action = request.action,
-                "replaying the stored answer of a repeated request"
-            );
+            tracing::info!(action, "replaying the stored answer of a repeated request");
             return serde_json::from_value(answer).map_err(AppError::internal);
         }
         Claim::Run { attempt } => attempt,
     };
     let upstream = upstream_key(request.user_id, key.as_str(), attempt);
     let entry = |outcome| {
-        let mut entry = Entry::new(request.action, Some(request.user_id), outcome)
-            .idempotency_key(key.as_str());
+        let mut entry =
+            Entry::new(action, Some(request.user_id), outcome).idempotency_key(key.as_str());
         if let Some(ip) = request.ip {
             entry = entry.ip(ip);
         }
         entry
     };
-    let result = call(upstream).await;
+    let result = send(upstream).await;
     let mut tx = pool.begin().await?;
     match result {
         Ok(answer) => {
             let upstream_id = answer.upstream_id();
             sqlx::query(
                 "UPDATE idempotency_requests
-                 SET response = $3, upstream_id = $4, completed_at = now(), locked_until = NULL
+                 SET response = $3, upstream_id = $4, completed_at = now(), locked_until = NULL,
+                     request = NULL
                  WHERE user_id = $1 AND key = $2",
             )
             .bind(request.user_id)
@@ -149,7 +186,8 @@ where
                 // Released for a corrected request, which gets a fresh upstream key: Bluum
                 // keeps its refusal under the old one.
                 "UPDATE idempotency_requests
-                 SET request_hash = NULL, attempt = attempt + 1, locked_until = NULL
+                 SET request_hash = NULL, request = NULL, attempt = attempt + 1,
+                     locked_until = NULL
                  WHERE user_id = $1 AND key = $2"
             } else {
                 // Unknown outcome: free the lease so a retry may ask Bluum again at once.
@@ -179,9 +217,9 @@ enum Claim {
 
 /// Takes the key for this request: waits while another request holds it, refuses other
 /// details under the same key, and hands back a stored answer when there is one.
-async fn claim<R: Serialize>(
+async fn claim(
     pool: &PgPool,
-    request: &MoneyRequest<'_, R>,
+    request: &MoneyRequest<'_>,
     key: &IdempotencyKey,
     hash: &str,
 ) -> Result<Claim, AppError> {
@@ -191,7 +229,7 @@ async fn claim<R: Serialize>(
     )
     .bind(request.user_id)
     .bind(key.as_str())
-    .bind(request.action)
+    .bind(request.call.action())
     .execute(pool)
     .await?;
     let started = std::time::Instant::now();
@@ -234,14 +272,16 @@ async fn claim<R: Serialize>(
         }
         sqlx::query(
             "UPDATE idempotency_requests
-             SET request_hash = $3, action = $4, locked_until = now() + make_interval(secs => $5)
+             SET request_hash = $3, action = $4, request = $6,
+                 locked_until = now() + make_interval(secs => $5)
              WHERE user_id = $1 AND key = $2",
         )
         .bind(request.user_id)
         .bind(key.as_str())
         .bind(hash)
-        .bind(request.action)
+        .bind(request.call.action())
         .bind(LEASE.as_secs_f64())
+        .bind(serde_json::to_value(request.call).map_err(AppError::internal)?)
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
@@ -256,6 +296,89 @@ fn refused_without_acting(err: &BluumError) -> bool {
         err,
         BluumError::Upstream { .. } | BluumError::Conflict { .. }
     )
+}
+
+/// Sends again, under the same upstream key, every money request whose answer was never
+/// recorded and whose lease has passed (the instance that sent it died, or Bluum's answer was
+/// lost), and records the answer; `user` limits it to one user's requests. Returns how many
+/// were settled (answered, or turned down by Bluum and released). See the module docs.
+pub async fn reconcile(
+    pool: &PgPool,
+    bluum: &BluumClient,
+    user: Option<Uuid>,
+) -> Result<usize, AppError> {
+    let unanswered: Vec<(Uuid, String, serde_json::Value)> = sqlx::query_as(
+        "SELECT user_id, key, request FROM idempotency_requests
+         WHERE response IS NULL AND request IS NOT NULL AND request_hash IS NOT NULL
+           AND (locked_until IS NULL OR locked_until < now())
+           AND created_at > now() - make_interval(hours => $1)
+           AND ($2::uuid IS NULL OR user_id = $2)
+         ORDER BY created_at",
+    )
+    .bind(REPLAY_WITHIN_HOURS)
+    .bind(user)
+    .fetch_all(pool)
+    .await?;
+    let mut settled = 0;
+    for (user_id, key, stored) in unanswered {
+        let call: MoneyCall = match serde_json::from_value(stored) {
+            Ok(call) => call,
+            Err(error) => {
+                tracing::error!(%error, %user_id, "an unanswered money request cannot be read");
+                continue;
+            }
+        };
+        let request = MoneyRequest {
+            user_id,
+            key: &key,
+            call: &call,
+            ip: None,
+        };
+        let outcome = match &call {
+            MoneyCall::Deposit { investor, body } => {
+                run_once(pool, request, |upstream| async move {
+                    bluum.create_deposit(investor, body, &upstream).await
+                })
+                .await
+                .map(|_| ())
+            }
+            MoneyCall::Withdrawal { investor, body } => {
+                run_once(pool, request, |upstream| async move {
+                    bluum.create_withdrawal(investor, body, &upstream).await
+                })
+                .await
+                .map(|_| ())
+            }
+        };
+        match outcome {
+            Ok(()) => {
+                tracing::info!(action = call.action(), %user_id, "reconciled an unanswered money request");
+                settled += 1;
+            }
+            // Still unknown (Bluum down): left for the next round.
+            Err(AppError::Upstream { .. } | AppError::Network | AppError::RateLimited) => {}
+            // Another request holds the key right now: it will record the answer.
+            Err(AppError::Conflict(_)) => {}
+            // Bluum turned it down without acting: `run_once` released the key.
+            Err(error) => {
+                tracing::info!(action = call.action(), %user_id, %error, "an unanswered money request was turned down when sent again");
+                settled += 1;
+            }
+        }
+    }
+    Ok(settled)
+}
+
+/// Runs [`reconcile`] for every user now and every [`RECONCILE_EVERY`], for the life of the
+/// server: a request cut off by a crash is settled once its lease has passed.
+pub async fn reconcile_periodically(pool: PgPool, bluum: BluumClient) {
+    let mut every = tokio::time::interval(RECONCILE_EVERY);
+    loop {
+        every.tick().await;
+        if let Err(error) = reconcile(&pool, &bluum, None).await {
+            tracing::warn!(%error, "could not reconcile unanswered money requests");
+        }
+    }
 }
 
 /// Deletes stored answers older than [`RETENTION_HOURS`]; returns how many.
@@ -338,20 +461,37 @@ mod tests {
         assert!(k.as_str().starts_with("bi_") && k.as_str().len() == 67);
     }
 
+    fn deposit(amount: &str) -> MoneyCall {
+        MoneyCall::Deposit {
+            investor: InvestorId::parse("inv_01j9x8m2k7qpzwv3t5r6y8n0ab").unwrap(),
+            body: CreateDepositRequest {
+                amount: amount.parse().unwrap(),
+                currency: Some("USD".into()),
+                method: crate::bluum::models::transfers::TransferMethod::Ach,
+                funding_source_id: Some(
+                    crate::bluum::ids::FundingSourceId::parse("fs_01j9x8m2k7qpzwv3t5r6y8n0ab")
+                        .unwrap(),
+                ),
+                description: None,
+                metadata: Default::default(),
+            },
+        }
+    }
+
     #[test]
-    fn request_hashes_cover_action_and_body() {
-        let a = request_hash("deposit", &json!({"amount": "10.00"})).unwrap();
-        assert_eq!(
-            a,
-            request_hash("deposit", &json!({"amount": "10.00"})).unwrap()
-        );
-        assert_ne!(
-            a,
-            request_hash("deposit", &json!({"amount": "10.01"})).unwrap()
-        );
-        assert_ne!(
-            a,
-            request_hash("withdrawal", &json!({"amount": "10.00"})).unwrap()
-        );
+    fn request_hashes_cover_the_call() {
+        let a = request_hash(&deposit("10.00")).unwrap();
+        assert_eq!(a, request_hash(&deposit("10.00")).unwrap());
+        assert_ne!(a, request_hash(&deposit("10.01")).unwrap());
+    }
+
+    #[test]
+    fn a_stored_call_reads_back_as_the_same_call_and_hash() {
+        let call = deposit("1250.50");
+        let stored = serde_json::to_value(&call).unwrap();
+        assert_eq!(stored["action"], "deposit");
+        let back: MoneyCall = serde_json::from_value(stored).unwrap();
+        assert_eq!(back, call);
+        assert_eq!(request_hash(&back).unwrap(), request_hash(&call).unwrap());
     }
 }

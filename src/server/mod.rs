@@ -7,6 +7,7 @@ pub mod config;
 pub mod db;
 pub mod health;
 pub mod idempotency;
+pub mod live;
 pub mod onboarding;
 pub mod request;
 pub mod security;
@@ -76,8 +77,11 @@ pub async fn prepare(
 ) -> Result<Prepared, StartError> {
     let session_store = prepare_sessions(&pool).await?;
     let upstream = upstream::connect(&mut config, &pool, sim_options).await?;
+    let state = AppState::new(config, pool, leptos_options, upstream.client);
+    // Live events from every instance's webhooks reach this instance's pages.
+    tokio::spawn(live::listen(state.pool.clone(), state.live.clone()));
     Ok(Prepared {
-        state: AppState::new(config, pool, leptos_options, upstream.client),
+        state,
         session_store,
         simulator: upstream.simulator,
     })
@@ -133,6 +137,7 @@ pub fn build_router(state: AppState, session_store: PostgresStore) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/webhooks/bluum", axum::routing::post(webhooks::receive))
+        .route(crate::api::live::EVENTS_PATH, get(live::events))
         // The site's files, public (outside the sign-in gate above).
         .merge(assets::pkg_routes(&state.leptos_options))
         .fallback(leptos_axum::file_and_error_handler_with_context::<
@@ -208,6 +213,11 @@ async fn start() -> Result<(), StartError> {
             .continuously_delete_expired(tokio::time::Duration::from_secs(3600)),
     );
     tokio::spawn(idempotency::purge_hourly(prepared.state.pool.clone()));
+    // Settles money requests a crash or a lost answer left unrecorded (first round now).
+    tokio::spawn(idempotency::reconcile_periodically(
+        prepared.state.pool.clone(),
+        prepared.state.bluum.clone(),
+    ));
     let app = build_router(prepared.state, prepared.session_store);
 
     let listener = tokio::net::TcpListener::bind(addr)

@@ -21,6 +21,8 @@ pub struct AppState {
     pub email: EmailSender,
     /// The Bluum API (or the built-in simulator), on behalf of the signed-in user's investor.
     pub bluum: BluumClient,
+    /// This instance's subscribers to live events (`server::live`).
+    pub live: super::live::Hub,
 }
 
 impl AppState {
@@ -39,6 +41,7 @@ impl AppState {
             leptos_options,
             email,
             bluum,
+            live: super::live::hub(),
         }
     }
 }

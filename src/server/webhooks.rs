@@ -4,7 +4,8 @@
 //! ([`crate::bluum::signature`]), then stores the event in `webhook_events` exactly once
 //! (Bluum may deliver an event more than once, so the event id is the primary key) and
 //! answers `200` at once: whatever the event triggers happens later, off the delivery path,
-//! because Bluum counts a slow answer as a failure.
+//! because Bluum counts a slow answer as a failure. A new event is also passed on to the
+//! investor's open pages (`server::live`); a repeated one is not.
 //!
 //! The event id is the payload's top-level `id`; payloads without one (Bluum's documented
 //! sample has none) are keyed by the SHA-256 of the raw body, so an identical redelivery is
@@ -22,6 +23,7 @@ use http::{HeaderMap, StatusCode};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
+use super::live;
 use super::state::AppState;
 use crate::bluum::signature::{self, SignatureError};
 
@@ -89,6 +91,12 @@ pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: By
         Ok(result) => {
             let duplicate = result.rows_affected() == 0;
             tracing::info!(event_id = %event_id, event = event_type, duplicate, "Bluum webhook received");
+            // A new event goes to the open pages of its investor, on every instance.
+            if let (false, Some(n)) = (duplicate, live::notification_of(event_type, &payload)) {
+                if let Err(error) = live::notify(&state.pool, &n).await {
+                    tracing::warn!(%error, "could not pass a webhook on to live pages");
+                }
+            }
             reply(
                 StatusCode::OK,
                 json!({ "received": true, "duplicate": duplicate }),

@@ -70,7 +70,7 @@ fn serialize_status_filter<S: Serializer>(
 }
 
 /// Body of `POST /investors/{investor_id}/deposits`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreateDepositRequest {
     /// Positive, at most 2 decimal places.
     pub amount: Decimal,
@@ -84,12 +84,12 @@ pub struct CreateDepositRequest {
     /// At most 500 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub metadata: BTreeMap<String, String>,
 }
 
 /// Body of `POST /investors/{investor_id}/withdrawals`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreateWithdrawalRequest {
     /// Positive, at most 2 decimal places.
     pub amount: Decimal,

@@ -1,6 +1,6 @@
 //! The KYC review after the application: where it stands and the one thing to do next. While
-//! Bluum is still deciding, the page asks again every few seconds (and, without JavaScript,
-//! reloads itself), so the decision shows without a reload. An island: it lives in the browser.
+//! Bluum is still deciding, the page updates on the investor's live events and asks again now
+//! and then (without JavaScript, it reloads itself), so the decision shows without a reload. An island: it lives in the browser.
 
 use leptos::prelude::*;
 
@@ -13,10 +13,8 @@ use crate::error::AppError;
 /// Sends the document form from the browser (the file cannot cross a `ServerAction`).
 type Upload = Action<(), Result<DocumentView, AppError>>;
 use crate::components::form::{form_error, Form, FormAlert};
+use crate::components::live::keep_asking;
 use crate::components::ui::PageHeader;
-
-/// How often the page asks for the review's status while Bluum decides.
-const POLL_MS: u64 = 2_000;
 
 #[island]
 pub fn KycStatusView(initial: KycStatus) -> impl IntoView {
@@ -37,31 +35,31 @@ pub fn KycStatusView(initial: KycStatus) -> impl IntoView {
         }
     });
     let restart = ServerAction::<RestartOnboarding>::new();
-    // Rendered from the server's answer; in the browser, asked again while Bluum decides.
-    // The memo re-renders only when something changed, so a chosen file is not reset.
+    // Rendered from the server's answer; in the browser, asked again on every live event of
+    // the investor and now and then while Bluum decides (`components::live`). The memo
+    // re-renders only when something changed, so a chosen file is not reset.
+    let waiting =
+        |s: &KycStatus| matches!(s.stage, KycStage::InReview | KycStage::AwaitingDocuments);
+    let still_waiting = waiting(&initial);
     let latest = RwSignal::new(initial);
     let status = Memo::new(move |_| latest.get());
-    let refresh = move || {
-        leptos::task::spawn_local(async move {
-            if let Ok(s) = get_kyc_status().await {
+    keep_asking(None, still_waiting, move || async move {
+        match get_kyc_status().await {
+            Ok(s) => {
+                let moving = waiting(&s);
                 latest.set(s);
+                moving
             }
-        })
-    };
-    Effect::new(move |_| {
-        if upload.version().get() > 0 {
-            refresh();
+            Err(_) => true,
         }
     });
     Effect::new(move |_| {
-        let waiting = matches!(
-            status.get().stage,
-            KycStage::InReview | KycStage::AwaitingDocuments
-        );
-        // Every answer (changed or not) schedules the next question.
-        latest.track();
-        if waiting {
-            set_timeout(refresh, std::time::Duration::from_millis(POLL_MS));
+        if upload.version().get() > 0 {
+            leptos::task::spawn_local(async move {
+                if let Ok(s) = get_kyc_status().await {
+                    latest.set(s);
+                }
+            });
         }
     });
     view! {
