@@ -18,7 +18,7 @@ use bluum_invest::bluum::models::transfers::{
 use bluum_invest::error::AppError;
 use bluum_invest::server::idempotency::{reconcile, run_once, MoneyCall, MoneyRequest};
 use common::accounts::{call_json, validation};
-use common::investors::investor_client;
+use common::investors::{deposit_completed, investor_client, settled, with_bank};
 use common::{spawn_app, spawn_app_with, TestApp};
 use rust_decimal::Decimal;
 use serde_json::Value;
@@ -30,26 +30,13 @@ async fn funded_user(
     pool: &PgPool,
     email: &str,
 ) -> (reqwest::Client, String, String) {
-    let body = sim_support::investor_body(email, "Lovelace");
-    let client = investor_client(app, pool, email, &body).await;
-    let investor: String = sqlx::query_scalar(
-        "SELECT investor_id FROM user_investors JOIN users ON users.id = user_id WHERE email = $1",
-    )
-    .bind(email)
-    .fetch_one(pool)
-    .await
-    .unwrap();
-    let token = format!("public-sandbox-{}-0000", uuid::Uuid::new_v4());
-    let (status, banks) = call_json(
+    with_bank(
         app,
-        &client,
-        "banks/connect_plaid",
-        &[("public_token", &token)],
+        pool,
+        email,
+        &sim_support::investor_body(email, "Lovelace"),
     )
-    .await;
-    assert_eq!(status, 200, "{banks}");
-    let bank = banks[0]["id"].as_str().unwrap().to_owned();
-    (client, investor, bank)
+    .await
 }
 
 async fn review(
@@ -113,35 +100,6 @@ async fn submit_at_once(
         assert_eq!(body["id"], first.as_str(), "one transfer for all");
     }
     first
-}
-
-/// Asks for the transfer until it is no longer moving.
-async fn settled(app: &TestApp, client: &reqwest::Client, id: &str) -> Value {
-    for _ in 0..100 {
-        let (status, t) = call_json(app, client, "money/transfer", &[("id", id)]).await;
-        assert_eq!(status, 200, "{t}");
-        if !matches!(t["state"].as_str(), Some("Pending" | "Processing")) {
-            return t;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("transfer {id} never settled");
-}
-
-/// Deposits `amount` and waits until it completed.
-async fn deposit_completed(app: &TestApp, client: &reqwest::Client, bank: &str, amount: &str) {
-    let (_, r) = review(app, client, "deposit", bank, amount).await;
-    let key = r["idempotency_key"].as_str().unwrap();
-    let (status, t) = call_json(
-        app,
-        client,
-        "money/deposit",
-        &[("idempotency_key", key), ("bank", bank), ("amount", amount)],
-    )
-    .await;
-    assert_eq!(status, 200, "{t}");
-    let t = settled(app, client, t["id"].as_str().unwrap()).await;
-    assert_eq!(t["state"], "Completed", "{t}");
 }
 
 #[sqlx::test]

@@ -189,7 +189,7 @@ pub const DEPOSIT_METHODS: &[(&str, &str)] = &[
 ];
 
 #[cfg(feature = "ssr")]
-mod ssr {
+pub(crate) mod ssr {
     pub use serde::Serialize;
 
     pub use super::{Balances, Transfer, TransferKind, TransferReview, TransferState, LIST_WINDOW};

@@ -41,7 +41,7 @@ use uuid::Uuid;
 use crate::bluum::client::BluumClient;
 use crate::bluum::error::BluumError;
 use crate::bluum::ids::{IdempotencyKey, InvestorId};
-use crate::bluum::models::orders::Order;
+use crate::bluum::models::orders::{CreateOrderRequest, Order};
 use crate::bluum::models::transfers::{
     CreateDepositRequest, CreateWithdrawalRequest, Deposit, TransferStatus, Withdrawal,
 };
@@ -75,6 +75,10 @@ pub enum MoneyCall {
         investor: InvestorId,
         body: CreateWithdrawalRequest,
     },
+    Order {
+        investor: InvestorId,
+        body: CreateOrderRequest,
+    },
 }
 
 impl MoneyCall {
@@ -83,6 +87,7 @@ impl MoneyCall {
         match self {
             Self::Deposit { .. } => "deposit",
             Self::Withdrawal { .. } => "withdrawal",
+            Self::Order { .. } => "order",
         }
     }
 }
@@ -349,6 +354,11 @@ pub async fn reconcile(
                 .await
                 .map(|_| ())
             }
+            MoneyCall::Order { investor, body } => run_once(pool, request, |upstream| async move {
+                bluum.create_order(investor, body, &upstream).await
+            })
+            .await
+            .map(|_| ()),
         };
         match outcome {
             Ok(()) => {

@@ -5,7 +5,7 @@ use secrecy::ExposeSecret;
 use serde_json::Value;
 use sqlx::PgPool;
 
-use super::accounts::sign_up;
+use super::accounts::{call_json, sign_up};
 use super::TestApp;
 use bluum_invest::server::auth::investor_link;
 
@@ -43,4 +43,76 @@ pub async fn investor_client(
     sign_up(app, &client, email).await;
     give_investor(app, pool, email, body).await;
     client
+}
+
+/// A signed-in client whose user has the investor made from `body` and one bank linked through
+/// the (simulated) Plaid Link: `(client, investor id, bank id)`.
+pub async fn with_bank(
+    app: &TestApp,
+    pool: &PgPool,
+    email: &str,
+    body: &Value,
+) -> (reqwest::Client, String, String) {
+    let client = investor_client(app, pool, email, body).await;
+    let investor: String = sqlx::query_scalar(
+        "SELECT investor_id FROM user_investors JOIN users ON users.id = user_id WHERE email = $1",
+    )
+    .bind(email)
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    let token = format!("public-sandbox-{}-0000", uuid::Uuid::new_v4());
+    let (status, banks) = call_json(
+        app,
+        &client,
+        "banks/connect_plaid",
+        &[("public_token", &token)],
+    )
+    .await;
+    assert_eq!(status, 200, "{banks}");
+    let bank = banks[0]["id"].as_str().unwrap().to_owned();
+    (client, investor, bank)
+}
+
+/// Asks for the transfer until it is no longer moving.
+pub async fn settled(app: &TestApp, client: &reqwest::Client, id: &str) -> Value {
+    for _ in 0..100 {
+        let (status, t) = call_json(app, client, "money/transfer", &[("id", id)]).await;
+        assert_eq!(status, 200, "{t}");
+        if !matches!(t["state"].as_str(), Some("Pending" | "Processing")) {
+            return t;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("transfer {id} never settled");
+}
+
+/// Deposits `amount` from `bank` through the deposit forms and waits until it completed;
+/// returns its id.
+pub async fn deposit_completed(
+    app: &TestApp,
+    client: &reqwest::Client,
+    bank: &str,
+    amount: &str,
+) -> String {
+    let (_, r) = call_json(
+        app,
+        client,
+        "money/review",
+        &[("kind", "deposit"), ("bank", bank), ("amount", amount)],
+    )
+    .await;
+    let key = r["idempotency_key"].as_str().unwrap();
+    let (status, t) = call_json(
+        app,
+        client,
+        "money/deposit",
+        &[("idempotency_key", key), ("bank", bank), ("amount", amount)],
+    )
+    .await;
+    assert_eq!(status, 200, "{t}");
+    let id = t["id"].as_str().unwrap().to_owned();
+    let t = settled(app, client, &id).await;
+    assert_eq!(t["state"], "Completed", "{t}");
+    id
 }

@@ -70,7 +70,7 @@ string_enum! {
 
 /// Body of `POST /investors/{investor_id}/orders`. Use [`CreateOrderRequest::market`] or
 /// [`CreateOrderRequest::limit`] and adjust fields as needed.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreateOrderRequest {
     pub symbol: String,
     pub side: OrderSide,
