@@ -19,6 +19,7 @@ use crate::pages::home::HomePage;
 use crate::pages::money::{DepositPage, TransferPage, TransfersPage, WithdrawPage};
 use crate::pages::onboarding::OnboardingPage;
 use crate::pages::outbox::OutboxPage;
+use crate::pages::trade::{OrderPage, OrdersPage, TicketPage, TradePage};
 
 /// The document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -84,6 +85,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/transfers/:id") view=TransferPage ssr=SsrMode::Async/>
                     <Route path=path!("/deposit") view=DepositPage ssr=SsrMode::Async/>
                     <Route path=path!("/withdraw") view=WithdrawPage ssr=SsrMode::Async/>
+                    <Route path=path!("/trade") view=TradePage ssr=SsrMode::Async/>
+                    <Route path=path!("/trade/:symbol") view=TicketPage ssr=SsrMode::Async/>
+                    <Route path=path!("/orders") view=OrdersPage ssr=SsrMode::Async/>
+                    <Route path=path!("/orders/:id") view=OrderPage ssr=SsrMode::Async/>
                     // Async: the 404 status must be set before the page is sent.
                     <Route path=path!("/dev/outbox") view=OutboxPage ssr=SsrMode::Async/>
                 </Routes>

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { test, expect, type Page } from "@playwright/test";
 import { addManualBank, linkBankWithSimulatedPlaid } from "./banks";
 import { cancelAPendingDeposit, depositAndWatchItComplete, depositWithoutJavaScript, withdraw } from "./money";
+import { buyByDollars, restALimitBuyThenCancel, sellPart } from "./trade";
 import { gotoHydrated, watchConsole } from "./helpers";
 
 const PASSWORD = "plum-harbor-gravel-42";
@@ -100,8 +101,8 @@ async function completeWizard(page: Page, lastName: string, opts: { withMistake?
   await expect(page).toHaveURL(/\/onboarding$/);
 }
 
-test("a new user opens an investing account, is approved, links a bank and moves money", async ({ page, browser }) => {
-  test.setTimeout(180_000);
+test("a new user opens an investing account, is approved, links a bank, moves money and trades", async ({ page, browser }) => {
+  test.setTimeout(240_000);
   const errors = watchConsole(page);
   await signUp(page, uniqueEmail("onboard"));
   await completeWizard(page, "Lovelace", { withMistake: true });
@@ -117,6 +118,10 @@ test("a new user opens an investing account, is approved, links a bank and moves
   await withdraw(page);
   await cancelAPendingDeposit(page);
   await depositWithoutJavaScript(browser, page);
+  // Then trading: buy by dollars, a resting limit cancelled, part of the position sold.
+  await buyByDollars(page);
+  await restALimitBuyThenCancel(page);
+  await sellPart(page);
   // The browser logs the refused minor's 422 answer; that one was asked for.
   expect(errors.filter((e) => !/status of 422/.test(e))).toEqual([]);
 });

@@ -31,6 +31,14 @@ const NAV: &[NavItem] = &[
         href: "/transfers",
         label: "Transfers",
     },
+    NavItem {
+        href: "/trade",
+        label: "Trade",
+    },
+    NavItem {
+        href: "/orders",
+        label: "Orders",
+    },
 ];
 
 #[component]

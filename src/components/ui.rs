@@ -260,3 +260,18 @@ pub fn CheckboxField(
         </div>
     }
 }
+
+/// Label and value pairs as a definition list (a review, an order's details).
+#[component]
+pub fn DetailList(rows: Vec<(String, String)>) -> impl IntoView {
+    view! {
+        <dl class="divide-y divide-slate-200 dark:divide-slate-700">
+            {rows.into_iter().map(|(label, value)| view! {
+                <div class="flex justify-between gap-4 py-2">
+                    <dt class="text-slate-500 dark:text-slate-400">{label}</dt>
+                    <dd class="tabular break-all text-right font-medium">{value}</dd>
+                </div>
+            }).collect_view()}
+        </dl>
+    }
+}

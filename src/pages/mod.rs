@@ -9,3 +9,4 @@ pub mod home;
 pub mod money;
 pub mod onboarding;
 pub mod outbox;
+pub mod trade;

@@ -19,7 +19,9 @@ use crate::api::money::{
 use crate::components::form::{form_error, Form, FormAlert};
 use crate::components::journey::JourneyGate;
 use crate::components::live::keep_asking;
-use crate::components::ui::{EmptyState, PageHeader, SelectField, SkeletonRows, TextField};
+use crate::components::ui::{
+    DetailList, EmptyState, PageHeader, SelectField, SkeletonRows, TextField,
+};
 use crate::error::AppError;
 use crate::money::usd;
 use crate::pages::banks::LinkActions;
@@ -403,14 +405,7 @@ fn Review(review: TransferReview) -> impl IntoView {
     view! {
         <section class="card max-w-xl space-y-4" aria-labelledby="review-title">
             <h2 id="review-title">"Review"</h2>
-            <dl class="divide-y divide-slate-200 dark:divide-slate-700">
-                {rows.into_iter().map(|(label, value)| view! {
-                    <div class="flex justify-between gap-4 py-2">
-                        <dt class="text-slate-500 dark:text-slate-400">{label}</dt>
-                        <dd class="tabular font-medium">{value}</dd>
-                    </div>
-                }).collect_view()}
-            </dl>
+            <DetailList rows=rows.into_iter().map(|(l, v)| (l.to_owned(), v)).collect()/>
             {match kind {
                 TransferKind::Deposit => view! {
                     <Form action=deposit class="space-y-4">

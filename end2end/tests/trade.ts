@@ -1,0 +1,74 @@
+import { expect, type Page } from "@playwright/test";
+import { gotoHydrated } from "./helpers";
+
+/**
+ * Trading steps of the journey, for a signed-in, approved user with cash. Not a spec of its
+ * own: the journey test calls them.
+ */
+
+const sentence = (page: Page) => page.getByTestId("order-sentence");
+const orderState = (page: Page) => page.locator("[data-order-state]");
+const amount = (page: Page) => page.getByLabel("Amount", { exact: true });
+
+/** Searches by name, buys $50 of Apple by dollars (double-clicked) and watches it fill. */
+export async function buyByDollars(page: Page) {
+  await gotoHydrated(page, "/trade");
+  await page.getByLabel("Symbol or name").fill("Apple");
+  await page.getByRole("button", { name: "Search" }).click();
+  await page.getByTestId("asset-hit").filter({ hasText: "AAPL" }).first().click();
+  await expect(page).toHaveURL(/\/trade\/AAPL$/);
+  await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
+  // A market order asks for no prices.
+  await expect(page.getByLabel("Limit price (USD)")).toBeHidden();
+  await expect(page.getByLabel("Stop price (USD)")).toBeHidden();
+  await page.getByLabel("Buy", { exact: true }).check();
+  await page.getByLabel("Amount in").selectOption("dollars");
+  await amount(page).fill("50");
+  await page.getByRole("button", { name: "Review order" }).click();
+  await expect(sentence(page)).toHaveText("Buy $50.00 of AAPL at the market price, good for today.");
+  await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
+  await page.getByRole("button", { name: "Place buy order" }).dblclick();
+  await expect(page).toHaveURL(/\/orders\/ord_/);
+  await expect(orderState(page)).toHaveAttribute("data-order-state", "filled", { timeout: 20_000 });
+  await expect(page.getByText(/Filled: .* shares at \$/)).toBeVisible();
+}
+
+/** A limit buy far below the price rests at the market; cancel it. */
+export async function restALimitBuyThenCancel(page: Page) {
+  await gotoHydrated(page, "/trade/AAPL");
+  await page.getByLabel("Order type", { exact: true }).selectOption("limit");
+  // Now the limit price is asked for, and only it.
+  await expect(page.getByLabel("Limit price (USD)")).toBeVisible();
+  await expect(page.getByLabel("Stop price (USD)")).toBeHidden();
+  await expect(page.locator("#order_type-hint")).toHaveText("Trades only at your price or better.");
+  await amount(page).fill("1");
+  await page.getByLabel("Limit price (USD)").fill("1.00");
+  await page.getByLabel("Good for").selectOption("gtc");
+  await page.getByRole("button", { name: "Review order" }).click();
+  await expect(sentence(page)).toHaveText("Buy 1 share of AAPL at $1.00 or less, good 'til cancelled.");
+  await page.getByRole("button", { name: "Place buy order" }).click();
+  await expect(page).toHaveURL(/\/orders\/ord_/);
+  await expect(orderState(page)).toHaveAttribute("data-order-state", "open");
+  await page.getByRole("button", { name: "Cancel this order" }).click();
+  await expect(orderState(page)).toHaveAttribute("data-order-state", "cancelled");
+  await expect(page.getByRole("button", { name: "Cancel this order" })).toBeHidden();
+}
+
+/** Asks to sell more than is held (refused next to the field), then sells part. */
+export async function sellPart(page: Page) {
+  await gotoHydrated(page, "/trade/AAPL");
+  await page.getByLabel("Sell", { exact: true }).check();
+  await amount(page).fill("10");
+  await page.getByRole("button", { name: "Review order" }).click();
+  await expect(page.locator("#amount-error")).toContainText("sell at most that");
+  await expect(amount(page)).toHaveValue("10");
+  await amount(page).fill("0.1");
+  await page.getByRole("button", { name: "Review order" }).click();
+  await expect(sentence(page)).toHaveText("Sell 0.1 shares of AAPL at the market price, good for today.");
+  await page.getByRole("button", { name: "Place sell order" }).click();
+  await expect(orderState(page)).toHaveAttribute("data-order-state", "filled", { timeout: 20_000 });
+
+  await gotoHydrated(page, "/orders");
+  await expect(page.getByTestId("order-row")).toHaveCount(3);
+  await expect(page.getByTestId("order-row").filter({ hasText: "Cancelled" })).toHaveCount(1);
+}
