@@ -19,6 +19,7 @@ use crate::pages::home::HomePage;
 use crate::pages::money::{DepositPage, TransferPage, TransfersPage, WithdrawPage};
 use crate::pages::onboarding::OnboardingPage;
 use crate::pages::outbox::OutboxPage;
+use crate::pages::portfolio::PortfolioPage;
 use crate::pages::trade::{OrderPage, OrdersPage, TicketPage, TradePage};
 
 /// The document around the app, rendered on the server only.
@@ -85,6 +86,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/transfers/:id") view=TransferPage ssr=SsrMode::Async/>
                     <Route path=path!("/deposit") view=DepositPage ssr=SsrMode::Async/>
                     <Route path=path!("/withdraw") view=WithdrawPage ssr=SsrMode::Async/>
+                    <Route path=path!("/portfolio") view=PortfolioPage ssr=SsrMode::Async/>
                     <Route path=path!("/trade") view=TradePage ssr=SsrMode::Async/>
                     <Route path=path!("/trade/:symbol") view=TicketPage ssr=SsrMode::Async/>
                     <Route path=path!("/orders") view=OrdersPage ssr=SsrMode::Async/>

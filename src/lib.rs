@@ -20,6 +20,7 @@ pub mod error;
 pub mod money;
 pub mod onboarding;
 pub mod pages;
+pub mod portfolio;
 pub mod trading;
 
 #[cfg(feature = "ssr")]

@@ -16,6 +16,7 @@ pub mod dev;
 pub mod live;
 pub mod money;
 pub mod onboarding;
+pub mod portfolio;
 pub mod trading;
 
 #[cfg(feature = "ssr")]

@@ -209,7 +209,15 @@ pub(crate) mod ssr {
 
     /// The investor's USD wallet (an empty one before the first deposit).
     pub async fn balances(investor: &InvestorId) -> Result<Balances, AppError> {
-        let wallets = state().bluum.list_wallets(investor).await?;
+        balances_with(&state().bluum, investor).await
+    }
+
+    /// [`balances`] through `bluum` (for work outside a request).
+    pub async fn balances_with(
+        bluum: &crate::bluum::client::BluumClient,
+        investor: &InvestorId,
+    ) -> Result<Balances, AppError> {
+        let wallets = bluum.list_wallets(investor).await?;
         let Some(wallet) = wallets
             .data
             .into_iter()

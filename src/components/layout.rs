@@ -32,6 +32,10 @@ const NAV: &[NavItem] = &[
         label: "Transfers",
     },
     NavItem {
+        href: "/portfolio",
+        label: "Portfolio",
+    },
+    NavItem {
         href: "/trade",
         label: "Trade",
     },

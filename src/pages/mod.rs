@@ -9,4 +9,5 @@ pub mod home;
 pub mod money;
 pub mod onboarding;
 pub mod outbox;
+pub mod portfolio;
 pub mod trade;

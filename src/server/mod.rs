@@ -9,6 +9,7 @@ pub mod health;
 pub mod idempotency;
 pub mod live;
 pub mod onboarding;
+pub mod portfolio;
 pub mod request;
 pub mod security;
 pub mod server_fns;
@@ -213,6 +214,10 @@ async fn start() -> Result<(), StartError> {
             .continuously_delete_expired(tokio::time::Duration::from_secs(3600)),
     );
     tokio::spawn(idempotency::purge_hourly(prepared.state.pool.clone()));
+    tokio::spawn(portfolio::snapshot_periodically(
+        prepared.state.pool.clone(),
+        prepared.state.bluum.clone(),
+    ));
     // Settles money requests a crash or a lost answer left unrecorded (first round now).
     tokio::spawn(idempotency::reconcile_periodically(
         prepared.state.pool.clone(),

@@ -5,7 +5,8 @@
 //! (Bluum may deliver an event more than once, so the event id is the primary key) and
 //! answers `200` at once: whatever the event triggers happens later, off the delivery path,
 //! because Bluum counts a slow answer as a failure. A new event is also passed on to the
-//! investor's open pages (`server::live`); a repeated one is not.
+//! investor's open pages (`server::live`), and a fill or a completed transfer is recorded in
+//! the portfolio's history (`server::portfolio`); a repeated one is not.
 //!
 //! The event id is the payload's top-level `id`; payloads without one (Bluum's documented
 //! sample has none) are keyed by the SHA-256 of the raw body, so an identical redelivery is
@@ -23,9 +24,16 @@ use http::{HeaderMap, StatusCode};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-use super::live;
 use super::state::AppState;
+use super::{live, portfolio};
+use crate::bluum::ids::InvestorId;
 use crate::bluum::signature::{self, SignatureError};
+
+/// Events after which the portfolio is worth something else: fills and completed transfers.
+fn moves_the_portfolio(event_type: &str) -> bool {
+    (event_type.starts_with("order.") && event_type.ends_with("filled"))
+        || (event_type.starts_with("transfer.") && event_type.ends_with(".completed"))
+}
 
 fn reply(status: StatusCode, body: Value) -> Response {
     (status, Json(body)).into_response()
@@ -95,6 +103,20 @@ pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: By
             if let (false, Some(n)) = (duplicate, live::notification_of(event_type, &payload)) {
                 if let Err(error) = live::notify(&state.pool, &n).await {
                     tracing::warn!(%error, "could not pass a webhook on to live pages");
+                }
+                // A fill or a completed transfer changes the portfolio's value: record it,
+                // off the delivery path.
+                if moves_the_portfolio(event_type) {
+                    if let Ok(investor) = InvestorId::parse(n.investor_id) {
+                        let (pool, bluum) = (state.pool.clone(), state.bluum.clone());
+                        tokio::spawn(async move {
+                            if let Err(error) =
+                                portfolio::take_snapshot(&pool, &bluum, &investor).await
+                            {
+                                tracing::warn!(%error, "could not record a portfolio snapshot");
+                            }
+                        });
+                    }
                 }
             }
             reply(

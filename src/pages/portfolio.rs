@@ -1,0 +1,222 @@
+//! `/portfolio`: the total value, cash, buying power, today's change and the unrealised profit
+//! or loss; the value chart (an SVG drawn on the server, no chart library); the allocation; and
+//! the positions, sortable. Everything is in the first HTML: the page has no loading state and
+//! needs no JavaScript.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::portfolio::{get_portfolio, ChartRange, Portfolio, CHART_HEIGHT, CHART_WIDTH};
+use crate::components::journey::JourneyGate;
+use crate::components::ui::{EmptyState, PageHeader, SkeletonRows};
+use crate::money::usd;
+use crate::portfolio::{direction, signed_percent, signed_usd, SortBy};
+
+#[component]
+pub fn PortfolioPage() -> impl IntoView {
+    let query = use_query_map();
+    let asked = move || {
+        let q = query.read();
+        (
+            q.get("sort").unwrap_or_default(),
+            q.get("range").unwrap_or_default(),
+        )
+    };
+    let data = Resource::new(asked, |(sort, range)| get_portfolio(sort, range));
+    view! {
+        <Title text="Portfolio"/>
+        <PageHeader title="Portfolio" subtitle="What you own and how it's doing."/>
+        <JourneyGate>
+            <Transition fallback=|| view! { <SkeletonRows rows=6/> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(p) => view! { <PortfolioView p/> }.into_any(),
+                        Err(e) => view! { <div role="alert" class="alert alert-error">{e.to_string()}</div> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </JourneyGate>
+    }
+}
+
+#[component]
+fn PortfolioView(p: Portfolio) -> impl IntoView {
+    let s = &p.summary;
+    let change = match (p.day_change, p.day_change_percent) {
+        (Some(c), Some(pct)) => format!(
+            "{} ({}) {}",
+            signed_usd(c),
+            signed_percent(pct),
+            direction(c)
+        ),
+        (Some(c), None) => format!("{} {}", signed_usd(c), direction(c)),
+        _ => "—".to_owned(),
+    };
+    let pl = match s.unrealized_pl_percent {
+        Some(pct) => format!("{} ({})", signed_usd(s.unrealized_pl), signed_percent(pct)),
+        None => signed_usd(s.unrealized_pl),
+    };
+    let cards = [
+        ("Total value", usd(s.total_value), "total-value"),
+        ("Cash", usd(s.cash), "cash"),
+        ("Buying power", usd(p.balances.buying_power), "buying-power"),
+        ("Today", change, "day-change"),
+        ("Unrealised profit or loss", pl, "unrealized-pl"),
+    ];
+    view! {
+        <dl class="mb-6 grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-5">
+            {cards.into_iter().map(|(label, value, id)| view! {
+                <div class="card p-4">
+                    <dt class="text-sm text-slate-500 dark:text-slate-400">{label}</dt>
+                    <dd class="tabular text-lg font-semibold" data-testid=id>{value}</dd>
+                </div>
+            }).collect_view()}
+        </dl>
+        <ValueChart p=p.clone()/>
+        {if p.positions.is_empty() {
+            view! {
+                <EmptyState title="No investments yet" message="Stocks and funds you buy show up here with their value and profit or loss.">
+                    <a href="/trade" class="btn btn-primary">"Make your first trade"</a>
+                </EmptyState>
+            }
+            .into_any()
+        } else {
+            view! {
+                <Allocation p=p.clone()/>
+                <Positions p/>
+            }
+            .into_any()
+        }}
+    }
+}
+
+#[component]
+fn ValueChart(p: Portfolio) -> impl IntoView {
+    let range = p.range;
+    let sort = p.sort.slug();
+    let links = ChartRange::ALL.map(|r| {
+        let current = r == range;
+        view! {
+            <a href=format!("/portfolio?range={}&sort={sort}", r.slug())
+               class="btn btn-ghost px-3 py-1 aria-[current=page]:bg-brand-50 aria-[current=page]:text-brand-700 dark:aria-[current=page]:bg-slate-800"
+               aria-current=current.then_some("page")>{r.label()}</a>
+        }
+    });
+    let summary = match &p.chart {
+        Some(line) => format!(
+            "Portfolio value over the last {}: between {} and {}, now {}.",
+            match range {
+                ChartRange::Day => "day",
+                ChartRange::Week => "week",
+                ChartRange::Month => "month",
+                ChartRange::Year => "year",
+            },
+            usd(line.min),
+            usd(line.max),
+            usd(p.summary.total_value)
+        ),
+        None => "The chart fills in as your portfolio's value is recorded over time.".to_owned(),
+    };
+    view! {
+        <section class="card mb-6 space-y-3" aria-labelledby="chart-title">
+            <div class="flex flex-wrap items-center justify-between gap-2">
+                <h2 id="chart-title">"Value"</h2>
+                <nav aria-label="Chart range" class="flex gap-1">{links.collect_view()}</nav>
+            </div>
+            {p.chart.clone().map(|line| view! {
+                <svg viewBox=format!("0 0 {CHART_WIDTH} {CHART_HEIGHT}") preserveAspectRatio="none"
+                     class="h-40 w-full text-brand-600" role="img" aria-label=summary.clone() data-testid="value-chart">
+                    <path d=line.area fill="currentColor" fill-opacity="0.08" stroke="none"/>
+                    <path d=line.path fill="none" stroke="currentColor" stroke-width="2" vector-effect="non-scaling-stroke"/>
+                </svg>
+            })}
+            <p class="text-sm text-slate-600 dark:text-slate-400">{summary.clone()}</p>
+        </section>
+    }
+}
+
+/// The positions' weights as one bar, with a legend (the numbers say it, not only colour).
+#[component]
+fn Allocation(p: Portfolio) -> impl IntoView {
+    const SHADES: [&str; 6] = [
+        "bg-brand-600",
+        "bg-sky-500",
+        "bg-amber-500",
+        "bg-violet-500",
+        "bg-rose-500",
+        "bg-slate-400",
+    ];
+    let mut rows = p.positions.clone();
+    rows.sort_by_key(|r| std::cmp::Reverse(r.market_value));
+    view! {
+        <section class="card mb-6 space-y-3" aria-labelledby="allocation-title">
+            <h2 id="allocation-title">"Allocation"</h2>
+            <div class="flex h-3 w-full overflow-hidden rounded-full bg-slate-100 dark:bg-slate-800" aria-hidden="true">
+                {rows.iter().enumerate().map(|(i, r)| view! {
+                    <div class=SHADES[i.min(SHADES.len() - 1)] style=format!("width: {}%", r.weight)></div>
+                }).collect_view()}
+            </div>
+            <ul class="flex flex-wrap gap-x-4 gap-y-1 text-sm">
+                {rows.iter().enumerate().map(|(i, r)| view! {
+                    <li class="flex items-center gap-2">
+                        <span class=format!("inline-block h-2.5 w-2.5 rounded-full {}", SHADES[i.min(SHADES.len() - 1)]) aria-hidden="true"></span>
+                        {format!("{} {}%", r.symbol, r.weight)}
+                    </li>
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+}
+
+#[component]
+fn Positions(p: Portfolio) -> impl IntoView {
+    let range = p.range.slug();
+    let sorted = p.sort;
+    let header = move |by: SortBy, label: &'static str, class: &'static str| {
+        let current = by == sorted;
+        view! {
+            <th scope="col" class=class aria-sort=if current { if by == SortBy::Symbol { "ascending" } else { "descending" } } else { "none" }>
+                <a href=format!("/portfolio?sort={}&range={range}", by.slug()) class="no-underline">{label}{current.then_some(" ▾")}</a>
+            </th>
+        }
+    };
+    view! {
+        <section class="card p-0" aria-labelledby="positions-title">
+            <h2 id="positions-title" class="px-4 pt-4">"Positions"</h2>
+            <div class="table-wrap">
+                <table class="table">
+                    <thead>
+                        <tr>
+                            {header(SortBy::Symbol, "Symbol", "")}
+                            <th scope="col" class="num hidden sm:table-cell">"Shares"</th>
+                            <th scope="col" class="num hidden md:table-cell">"Average cost"</th>
+                            <th scope="col" class="num hidden md:table-cell">"Price"</th>
+                            {header(SortBy::Value, "Market value", "num")}
+                            {header(SortBy::Pl, "Profit or loss", "num")}
+                            {header(SortBy::PlPercent, "%", "num hidden sm:table-cell")}
+                            <th scope="col" class="num hidden lg:table-cell">"Weight"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {p.positions.into_iter().map(|r| view! {
+                            <tr data-testid="position-row">
+                                <td>
+                                    <a href=format!("/trade/{}", r.symbol) class="font-semibold">{r.symbol.clone()}</a>
+                                    <div class="text-xs text-slate-500 dark:text-slate-400">{r.name.clone()}</div>
+                                </td>
+                                <td class="num hidden sm:table-cell">{r.quantity.round_dp(6).normalize().to_string()}</td>
+                                <td class="num hidden md:table-cell">{usd(r.average_cost)}</td>
+                                <td class="num hidden md:table-cell">{usd(r.price)}</td>
+                                <td class="num">{usd(r.market_value)}</td>
+                                <td class="num">{signed_usd(r.unrealized_pl)}</td>
+                                <td class="num hidden sm:table-cell">{r.unrealized_pl_percent.map(signed_percent).unwrap_or_else(|| "—".into())}</td>
+                                <td class="num hidden lg:table-cell">{format!("{}%", r.weight)}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,207 @@
+//! The investor's portfolio: read from Bluum (positions and wallet, at once) and worked out by
+//! `crate::portfolio`, and recorded over time in `portfolio_snapshots`, which Bluum has no
+//! history endpoint for. A snapshot is taken:
+//! - after every fill and completed transfer (the webhook receiver calls [`take_snapshot`]);
+//! - when the portfolio page is read, at most every [`PAGE_SNAPSHOT_GAP`] (no extra Bluum call:
+//!   the page has just read the figures);
+//! - every [`SCHEDULE_EVERY`] for every investor ([`snapshot_periodically`]).
+//!
+//! The chart and today's change read them back ([`series`], [`value_at`]).
+
+use std::time::Duration;
+
+use rust_decimal::Decimal;
+use sqlx::PgPool;
+use time::OffsetDateTime;
+
+use crate::api::money::Balances;
+use crate::bluum::client::BluumClient;
+use crate::bluum::ids::InvestorId;
+use crate::bluum::models::positions::{Position, PositionQuery};
+use crate::error::AppError;
+use crate::portfolio::{summarize, Holding, PositionRow, SortBy, Summary};
+
+/// The least time between two snapshots taken because the page was read.
+pub const PAGE_SNAPSHOT_GAP: Duration = Duration::from_secs(300);
+/// How often every investor's portfolio is recorded.
+pub const SCHEDULE_EVERY: Duration = Duration::from_secs(3600);
+
+/// A holding from a Bluum position; `name` from the asset, when known.
+fn holding_of(p: Position, name: Option<String>) -> Holding {
+    let average_cost =
+        p.average_cost_basis
+            .unwrap_or_else(|| match (p.total_cost_basis, p.quantity.is_zero()) {
+                (Some(total), false) => total / p.quantity,
+                _ => Decimal::ZERO,
+            });
+    let price = p
+        .current_price
+        .or_else(|| {
+            p.market_value
+                .filter(|_| !p.quantity.is_zero())
+                .map(|v| v / p.quantity)
+        })
+        .unwrap_or(average_cost);
+    Holding {
+        name: name.unwrap_or_else(|| p.symbol.clone()),
+        symbol: p.symbol,
+        quantity: p.quantity,
+        average_cost,
+        price,
+    }
+}
+
+/// The portfolio now: the wallet, the totals and the positions sorted by `sort`. With
+/// `names`, each position's asset name is looked up too (one more call, for the page).
+pub async fn current(
+    bluum: &BluumClient,
+    investor: &InvestorId,
+    sort: SortBy,
+    names: bool,
+) -> Result<(Balances, Summary, Vec<PositionRow>), AppError> {
+    let query = PositionQuery {
+        non_zero_only: Some(true),
+        ..PositionQuery::default()
+    };
+    let (positions, balances) = tokio::try_join!(
+        async { Ok::<_, AppError>(bluum.list_positions(investor, &query).await?.data) },
+        crate::api::money::ssr::balances_with(bluum, investor),
+    )?;
+    let names: Vec<(String, String)> = if names && !positions.is_empty() {
+        let symbols: Vec<&str> = positions
+            .iter()
+            .take(20)
+            .map(|p| p.symbol.as_str())
+            .collect();
+        // Names are a nicety: the page still shows the symbols if this fails.
+        match bluum.get_assets_batch(&symbols, None).await {
+            Ok(assets) => assets
+                .data
+                .into_iter()
+                .filter_map(|a| a.name.map(|n| (a.symbol, n)))
+                .collect(),
+            Err(error) => {
+                tracing::warn!(%error, "could not read the names of the positions' assets");
+                Vec::new()
+            }
+        }
+    } else {
+        Vec::new()
+    };
+    let holdings: Vec<Holding> = positions
+        .into_iter()
+        .map(|p| {
+            let name = names
+                .iter()
+                .find(|(s, _)| s.eq_ignore_ascii_case(&p.symbol))
+                .map(|(_, n)| n.clone());
+            holding_of(p, name)
+        })
+        .collect();
+    let (summary, rows) = summarize(&holdings, balances.balance, sort);
+    Ok((balances, summary, rows))
+}
+
+/// Records `summary` for `investor` now; with `min_gap`, only if the latest snapshot is older
+/// than that. Returns whether one was recorded.
+pub async fn record(
+    pool: &PgPool,
+    investor: &str,
+    summary: &Summary,
+    min_gap: Option<Duration>,
+) -> Result<bool, sqlx::Error> {
+    let gap = min_gap.map_or(0.0, |g| g.as_secs_f64());
+    let done = sqlx::query(
+        "INSERT INTO portfolio_snapshots (investor_id, total_value, cash, invested)
+         SELECT $1, $2, $3, $4
+         WHERE NOT EXISTS (
+             SELECT 1 FROM portfolio_snapshots
+             WHERE investor_id = $1 AND taken_at > now() - make_interval(secs => $5))
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(investor)
+    .bind(summary.total_value)
+    .bind(summary.cash)
+    .bind(summary.invested)
+    .bind(gap)
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Reads the portfolio from Bluum and records it.
+pub async fn take_snapshot(
+    pool: &PgPool,
+    bluum: &BluumClient,
+    investor: &InvestorId,
+) -> Result<(), AppError> {
+    let (_, summary, _) = current(bluum, investor, SortBy::Value, false).await?;
+    record(pool, investor.as_str(), &summary, None).await?;
+    Ok(())
+}
+
+/// `(unix seconds, total value)` of `investor`'s snapshots since `since`, oldest first.
+pub async fn series(
+    pool: &PgPool,
+    investor: &str,
+    since: OffsetDateTime,
+) -> Result<Vec<(i64, Decimal)>, sqlx::Error> {
+    let rows: Vec<(OffsetDateTime, Decimal)> = sqlx::query_as(
+        "SELECT taken_at, total_value FROM portfolio_snapshots
+         WHERE investor_id = $1 AND taken_at >= $2 ORDER BY taken_at",
+    )
+    .bind(investor)
+    .bind(since)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(at, value)| (at.unix_timestamp(), value))
+        .collect())
+}
+
+/// The total value recorded last at or before `at`, if any.
+pub async fn value_at(
+    pool: &PgPool,
+    investor: &str,
+    at: OffsetDateTime,
+) -> Result<Option<Decimal>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT total_value FROM portfolio_snapshots
+         WHERE investor_id = $1 AND taken_at <= $2 ORDER BY taken_at DESC LIMIT 1",
+    )
+    .bind(investor)
+    .bind(at)
+    .fetch_optional(pool)
+    .await
+}
+
+/// Records every linked investor's portfolio every [`SCHEDULE_EVERY`], for the life of the
+/// server, a second apart (Bluum's rate limit is shared by every user).
+pub async fn snapshot_periodically(pool: PgPool, bluum: BluumClient) {
+    let mut every = tokio::time::interval(SCHEDULE_EVERY);
+    every.tick().await;
+    loop {
+        every.tick().await;
+        let investors: Vec<String> =
+            match sqlx::query_scalar("SELECT investor_id FROM user_investors")
+                .fetch_all(&pool)
+                .await
+            {
+                Ok(ids) => ids,
+                Err(error) => {
+                    tracing::warn!(%error, "could not list investors for snapshots");
+                    continue;
+                }
+            };
+        for id in investors {
+            let Ok(investor) = InvestorId::parse(id) else {
+                continue;
+            };
+            if let Err(error) = take_snapshot(&pool, &bluum, &investor).await {
+                tracing::warn!(%error, investor = investor.as_str(), "could not record a portfolio snapshot");
+            }
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+    }
+}

@@ -1,0 +1,191 @@
+//! The portfolio over HTTP against real Postgres and the in-process simulator: its figures
+//! against a hand computation from the fills, after a partial sale too; its history recorded
+//! after fills and when the page is read; and one investor's portfolio never another's.
+#![cfg(feature = "ssr")]
+
+mod common;
+mod sim_support;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use common::accounts::call_json;
+use common::investors::{deposit_completed, with_bank};
+use common::{spawn_app, TestApp};
+use rust_decimal::Decimal;
+use serde_json::Value;
+use sqlx::PgPool;
+
+fn dec(v: &Value) -> Decimal {
+    Decimal::from_str(v.as_str().unwrap_or_else(|| panic!("not a decimal: {v}"))).unwrap()
+}
+
+async fn trader(
+    app: &TestApp,
+    pool: &PgPool,
+    email: &str,
+    cash: &str,
+) -> (reqwest::Client, String) {
+    let body = sim_support::investor_body(email, "Hopper");
+    let (client, investor, bank) = with_bank(app, pool, email, &body).await;
+    if cash != "0" {
+        deposit_completed(app, &client, &bank, cash).await;
+    }
+    (client, investor)
+}
+
+/// Places a market order for `shares` of `symbol` and waits for its fill: the filled order.
+async fn market(
+    app: &TestApp,
+    client: &reqwest::Client,
+    side: &str,
+    symbol: &str,
+    shares: &str,
+) -> Value {
+    let fields = [
+        ("symbol", symbol),
+        ("side", side),
+        ("order_type", "market"),
+        ("amount", shares),
+    ];
+    let (status, review) = call_json(app, client, "trade/review", &fields).await;
+    assert_eq!(status, 200, "{review}");
+    let key = review["idempotency_key"].as_str().unwrap().to_owned();
+    let mut form = fields.to_vec();
+    form.push(("idempotency_key", &key));
+    let (status, order) = call_json(app, client, "trade/place", &form).await;
+    assert_eq!(status, 200, "{order}");
+    let id = order["id"].as_str().unwrap().to_owned();
+    for _ in 0..100 {
+        let (_, o) = call_json(app, client, "trade/order", &[("id", &id)]).await;
+        if o["state"] == "Filled" {
+            return o;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("order {id} never filled");
+}
+
+async fn portfolio(app: &TestApp, client: &reqwest::Client, sort: &str) -> Value {
+    let (status, p) = call_json(app, client, "portfolio/get", &[("sort", sort)]).await;
+    assert_eq!(status, 200, "{p}");
+    p
+}
+
+fn row<'a>(p: &'a Value, symbol: &str) -> &'a Value {
+    p["positions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["symbol"] == symbol)
+        .unwrap_or_else(|| panic!("no {symbol} in {p}"))
+}
+
+/// Checks one row against figures worked out by hand from `shares`, `cost_per_share` and the
+/// row's own price.
+fn check_row(r: &Value, shares: Decimal, cost_per_share: Decimal) {
+    let price = dec(&r["price"]);
+    let market_value = (shares * price).round_dp(2);
+    let cost = (shares * cost_per_share).round_dp(2);
+    assert_eq!(dec(&r["quantity"]), shares, "{r}");
+    assert_eq!(dec(&r["average_cost"]), cost_per_share, "{r}");
+    assert_eq!(dec(&r["market_value"]), market_value, "{r}");
+    assert_eq!(dec(&r["cost"]), cost, "{r}");
+    assert_eq!(dec(&r["unrealized_pl"]), market_value - cost, "{r}");
+    assert_eq!(
+        dec(&r["unrealized_pl_percent"]),
+        ((market_value - cost) * Decimal::from(100) / cost).round_dp(2),
+        "{r}"
+    );
+}
+
+#[sqlx::test]
+async fn the_figures_match_a_hand_computation_from_the_fills(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    let (client, _) = trader(&app, &pool, "figures@example.com", "5000").await;
+    let aapl = market(&app, &client, "buy", "AAPL", "10").await;
+    let msft = market(&app, &client, "buy", "MSFT", "3").await;
+    let aapl_price = dec(&aapl["average_price"]);
+    let msft_price = dec(&msft["average_price"]);
+
+    let p = portfolio(&app, &client, "symbol").await;
+    let symbols: Vec<&str> = p["positions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["symbol"].as_str().unwrap())
+        .collect();
+    assert_eq!(symbols, ["AAPL", "MSFT"], "sorted by symbol");
+    check_row(row(&p, "AAPL"), Decimal::from(10), aapl_price);
+    check_row(row(&p, "MSFT"), Decimal::from(3), msft_price);
+
+    // Cash is what was deposited less what the fills cost; the totals add up.
+    let spent =
+        (Decimal::from(10) * aapl_price).round_dp(2) + (Decimal::from(3) * msft_price).round_dp(2);
+    let s = &p["summary"];
+    assert_eq!(dec(&s["cash"]), Decimal::from(5000) - spent);
+    let invested = dec(&row(&p, "AAPL")["market_value"]) + dec(&row(&p, "MSFT")["market_value"]);
+    assert_eq!(dec(&s["invested"]), invested);
+    assert_eq!(dec(&s["total_value"]), invested + dec(&s["cash"]));
+    assert_eq!(dec(&s["unrealized_pl"]), invested - spent);
+    let weights = dec(&row(&p, "AAPL")["weight"]) + dec(&row(&p, "MSFT")["weight"]);
+    assert!(
+        (weights - Decimal::from(100)).abs() <= Decimal::new(1, 1),
+        "{weights}"
+    );
+
+    // A partial sale leaves the rest at the same average cost.
+    market(&app, &client, "sell", "AAPL", "4").await;
+    let p = portfolio(&app, &client, "value").await;
+    check_row(row(&p, "AAPL"), Decimal::from(6), aapl_price);
+}
+
+#[sqlx::test]
+async fn history_is_recorded_after_fills_and_page_reads_and_stays_with_its_investor(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    let (ada, ada_investor) = trader(&app, &pool, "ada@example.com", "1000").await;
+    let (eve, eve_investor) = trader(&app, &pool, "eve@example.com", "0").await;
+    let count = |investor: String| {
+        let pool = pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT count(*) FROM portfolio_snapshots WHERE investor_id = $1",
+            )
+            .bind(investor)
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+        }
+    };
+    let before = count(ada_investor.clone()).await;
+
+    // Bluum's order.filled webhook records the portfolio's new value.
+    market(&app, &ada, "buy", "AAPL", "1").await;
+    let mut after_fill = before;
+    for _ in 0..100 {
+        after_fill = count(ada_investor.clone()).await;
+        if after_fill > before {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(after_fill > before, "a snapshot after the fill");
+
+    // Reading the page records at most one more within a few minutes.
+    let first = portfolio(&app, &ada, "").await;
+    let read_once = count(ada_investor.clone()).await;
+    portfolio(&app, &ada, "").await;
+    assert_eq!(count(ada_investor.clone()).await, read_once);
+    assert!(
+        first["chart"]["path"].as_str().unwrap().starts_with('M'),
+        "{first}"
+    );
+
+    // Eve's portfolio is hers: no positions, her own cash, her own history.
+    let theirs = portfolio(&app, &eve, "").await;
+    assert_eq!(theirs["positions"].as_array().unwrap().len(), 0, "{theirs}");
+    assert_eq!(dec(&theirs["summary"]["total_value"]), Decimal::ZERO);
+    let ada_rows = count(ada_investor).await;
+    assert!(count(eve_investor).await <= 1);
+    assert!(ada_rows >= 2);
+}
