@@ -10,7 +10,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use common::accounts::call_json;
-use common::investors::{deposit_completed, with_bank};
+use common::investors::funded;
 use common::{spawn_app, TestApp};
 use rust_decimal::Decimal;
 use serde_json::Value;
@@ -20,18 +20,21 @@ fn dec(v: &Value) -> Decimal {
     Decimal::from_str(v.as_str().unwrap_or_else(|| panic!("not a decimal: {v}"))).unwrap()
 }
 
+/// A signed-in investor with `cash` deposited: `(client, investor)`.
 async fn trader(
     app: &TestApp,
     pool: &PgPool,
     email: &str,
     cash: &str,
 ) -> (reqwest::Client, String) {
-    let body = sim_support::investor_body(email, "Hopper");
-    let (client, investor, bank) = with_bank(app, pool, email, &body).await;
-    if cash != "0" {
-        deposit_completed(app, &client, &bank, cash).await;
-    }
-    (client, investor)
+    funded(
+        app,
+        pool,
+        email,
+        &sim_support::investor_body(email, "Hopper"),
+        cash,
+    )
+    .await
 }
 
 /// Places a market order for `shares` of `symbol` and waits for its fill: the filled order.

@@ -13,7 +13,7 @@ use std::time::Duration;
 use bluum_invest::bluum::ids::InvestorId;
 use bluum_invest::bluum::models::orders::OrderQuery;
 use common::accounts::{call_json, validation};
-use common::investors::{deposit_completed, with_bank};
+use common::investors::funded;
 use common::{spawn_app, TestApp};
 use rust_decimal::Decimal;
 use serde_json::Value;
@@ -30,12 +30,14 @@ async fn trader(
     email: &str,
     cash: &str,
 ) -> (reqwest::Client, String) {
-    let body = sim_support::investor_body(email, "Hopper");
-    let (client, investor, bank) = with_bank(app, pool, email, &body).await;
-    if cash != "0" {
-        deposit_completed(app, &client, &bank, cash).await;
-    }
-    (client, investor)
+    funded(
+        app,
+        pool,
+        email,
+        &sim_support::investor_body(email, "Hopper"),
+        cash,
+    )
+    .await
 }
 
 /// The ticket for `symbol`: `facts.price`, `facts.held`, `facts.buying_power`, …

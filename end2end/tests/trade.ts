@@ -72,3 +72,14 @@ export async function sellPart(page: Page) {
   await expect(page.getByTestId("order-row")).toHaveCount(3);
   await expect(page.getByTestId("order-row").filter({ hasText: "Cancelled" })).toHaveCount(1);
 }
+
+/** The portfolio shows the Apple position left after the sale, its value chart and totals. */
+export async function seeThePortfolio(page: Page) {
+  await gotoHydrated(page, "/portfolio");
+  const row = page.getByTestId("position-row").filter({ hasText: "AAPL" });
+  await expect(row).toHaveCount(1);
+  await expect(row).toContainText("Apple");
+  await expect(page.getByTestId("value-chart")).toBeVisible();
+  await expect(page.getByTestId("total-value")).toHaveText(/^\$\d{1,3}(,\d{3})*\.\d{2}$/);
+  await expect(page.getByTestId("unrealized-pl")).toHaveText(/^[+−]?\$/);
+}

@@ -116,3 +116,19 @@ pub async fn deposit_completed(
     assert_eq!(t["state"], "Completed", "{t}");
     id
 }
+
+/// A signed-in investor made from `body`, with a linked bank and `cash` deposited ("0" for
+/// none): `(client, investor id)`.
+pub async fn funded(
+    app: &TestApp,
+    pool: &PgPool,
+    email: &str,
+    body: &Value,
+    cash: &str,
+) -> (reqwest::Client, String) {
+    let (client, investor, bank) = with_bank(app, pool, email, body).await;
+    if cash != "0" {
+        deposit_completed(app, &client, &bank, cash).await;
+    }
+    (client, investor)
+}
