@@ -20,18 +20,6 @@ const NAV: &[NavItem] = &[
         label: "Home",
     },
     NavItem {
-        href: "/onboarding",
-        label: "Investing account",
-    },
-    NavItem {
-        href: "/banks",
-        label: "Bank accounts",
-    },
-    NavItem {
-        href: "/transfers",
-        label: "Transfers",
-    },
-    NavItem {
         href: "/portfolio",
         label: "Portfolio",
     },
@@ -42,6 +30,14 @@ const NAV: &[NavItem] = &[
     NavItem {
         href: "/orders",
         label: "Orders",
+    },
+    NavItem {
+        href: "/transfers",
+        label: "Transfers",
+    },
+    NavItem {
+        href: "/banks",
+        label: "Banks",
     },
 ];
 
@@ -84,15 +80,15 @@ fn Header() -> impl IntoView {
                     <img src="/favicon.svg" alt="" class="h-8 w-8"/>
                     <span class="text-lg font-bold tracking-tight">"Bluum Invest"</span>
                 </a>
-                <nav aria-label="Main" class="ml-6 hidden items-center gap-1 md:flex">
+                <nav aria-label="Main" class="ml-6 hidden items-center gap-1 lg:flex">
                     {nav_links("")}
                 </nav>
-                <div class="ml-auto hidden items-center gap-2 md:flex">
+                <div class="ml-auto hidden items-center gap-2 lg:flex">
                     <AccountSlot/>
                 </div>
                 <div
                     id="mobile-menu"
-                    class="order-2 hidden w-full basis-full border-t border-slate-200 py-3 md:hidden dark:border-slate-800"
+                    class="order-2 hidden w-full basis-full border-t border-slate-200 py-3 lg:hidden dark:border-slate-800"
                 >
                     <nav aria-label="Main (mobile)" class="flex flex-col gap-1">
                         {nav_links("block")}
@@ -123,7 +119,7 @@ fn PhoneMenu(children: Children) -> impl IntoView {
             <button
                 id="menu-button"
                 type="button"
-                class="btn btn-ghost order-1 my-3 ml-auto md:hidden"
+                class="btn btn-ghost order-1 my-3 ml-auto lg:hidden"
                 aria-controls="mobile-menu"
                 aria-expanded=move || open.get().to_string()
                 on:click=move |_| open.update(|o| *o = !*o)

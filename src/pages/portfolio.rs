@@ -184,7 +184,8 @@ fn Positions(p: Portfolio) -> impl IntoView {
     view! {
         <section class="card p-0" aria-labelledby="positions-title">
             <h2 id="positions-title" class="px-4 pt-4">"Positions"</h2>
-            <div class="table-wrap">
+            // Inside a card already: no bleed to the screen's edges on phones.
+            <div class="table-wrap mx-0">
                 <table class="table">
                     <thead>
                         <tr>
