@@ -7,6 +7,7 @@ use leptos_router::{path, SsrMode};
 
 use crate::components::layout::AppLayout;
 use crate::pages::account::AccountPage;
+use crate::pages::activity::ActivityPage;
 use crate::pages::auth::forgot::ForgotPasswordPage;
 use crate::pages::auth::reset::ResetPasswordPage;
 use crate::pages::auth::sign_in::SignInPage;
@@ -66,7 +67,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <AppLayout>
                 <Routes fallback=NotFoundPage>
-                    <Route path=path!("") view=HomePage/>
+                    <Route path=path!("") view=HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/design") view=DesignSystemPage/>
                     <Route path=path!("/sign-up") view=SignUpPage/>
                     <Route path=path!("/sign-in") view=SignInPage/>
@@ -87,6 +88,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/deposit") view=DepositPage ssr=SsrMode::Async/>
                     <Route path=path!("/withdraw") view=WithdrawPage ssr=SsrMode::Async/>
                     <Route path=path!("/portfolio") view=PortfolioPage ssr=SsrMode::Async/>
+                    <Route path=path!("/activity") view=ActivityPage ssr=SsrMode::Async/>
                     <Route path=path!("/trade") view=TradePage ssr=SsrMode::Async/>
                     <Route path=path!("/trade/:symbol") view=TicketPage ssr=SsrMode::Async/>
                     <Route path=path!("/orders") view=OrdersPage ssr=SsrMode::Async/>

@@ -192,3 +192,82 @@ async fn history_is_recorded_after_fills_and_page_reads_and_stays_with_its_inves
     assert!(count(eve_investor).await <= 1);
     assert!(ada_rows >= 2);
 }
+
+#[sqlx::test]
+async fn activity_lists_money_and_trades_signed_and_filtered(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    let (ada, _) = trader(&app, &pool, "ada@example.com", "1000").await;
+    let (eve, _) = trader(&app, &pool, "eve@example.com", "0").await;
+    let bought = market(&app, &ada, "buy", "AAPL", "2").await;
+    let cost = (Decimal::from(2) * dec(&bought["average_price"])).round_dp(2);
+
+    let (status, feed) = call_json(&app, &ada, "activity/list", &[]).await;
+    assert_eq!(status, 200, "{feed}");
+    let items = feed["items"].as_array().unwrap();
+    let of = |kind: &str| {
+        items
+            .iter()
+            .find(|i| i["kind"] == kind)
+            .unwrap_or_else(|| panic!("no {kind}: {feed}"))
+    };
+    assert_eq!(
+        dec(&of("Deposit")["amount"]),
+        Decimal::from(1000),
+        "money in is positive"
+    );
+    assert_eq!(dec(&of("Buy")["amount"]), -cost, "money out is negative");
+
+    let (_, buys) = call_json(&app, &ada, "activity/list", &[("kind", "buy")]).await;
+    assert!(
+        buys["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["kind"] == "Buy"),
+        "{buys}"
+    );
+    let (status, _) = call_json(&app, &ada, "activity/list", &[("kind", "nonsense")]).await;
+    assert_eq!(status, 404);
+
+    let (_, theirs) = call_json(&app, &eve, "activity/list", &[]).await;
+    assert_eq!(theirs["items"].as_array().unwrap().len(), 0, "{theirs}");
+}
+
+#[sqlx::test]
+async fn the_dashboard_names_the_next_step_until_the_first_trade(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    let step = |client: reqwest::Client| {
+        let app = &app;
+        async move {
+            let (status, d) = call_json(app, &client, "dashboard/get", &[]).await;
+            assert_eq!(status, 200, "{d}");
+            d["next_step"].clone()
+        }
+    };
+    let newcomer = app.new_client();
+    common::accounts::sign_up(&app, &newcomer, "new@example.com").await;
+    assert_eq!(step(newcomer).await, "OpenAccount");
+
+    let body = sim_support::investor_body("steps@example.com", "Hopper");
+    let no_bank = common::investors::investor_client(&app, &pool, "steps@example.com", &body).await;
+    // While Bluum reviews the application, the step is to follow it.
+    let mut next = step(no_bank.clone()).await;
+    for _ in 0..100 {
+        if next != "FinishApplication" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        next = step(no_bank.clone()).await;
+    }
+    assert_eq!(next, "LinkBank");
+
+    let (no_money, _) = trader(&app, &pool, "nomoney@example.com", "0").await;
+    assert_eq!(step(no_money).await, "Deposit");
+    let (funded, _) = trader(&app, &pool, "funded@example.com", "100").await;
+    assert_eq!(step(funded.clone()).await, "FirstTrade");
+    market(&app, &funded, "buy", "AAPL", "0.1").await;
+    assert_eq!(step(funded).await, Value::Null);
+
+    let (status, _) = call_json(&app, &app.new_client(), "dashboard/get", &[]).await;
+    assert_eq!(status, 401, "signed out");
+}

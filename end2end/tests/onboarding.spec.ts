@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { test, expect, type Page } from "@playwright/test";
 import { addManualBank, linkBankWithSimulatedPlaid } from "./banks";
 import { cancelAPendingDeposit, depositAndWatchItComplete, depositWithoutJavaScript, withdraw } from "./money";
-import { buyByDollars, restALimitBuyThenCancel, seeThePortfolio, sellPart } from "./trade";
+import { buyByDollars, restALimitBuyThenCancel, seeTheDashboardAndActivity, seeThePortfolio, sellPart } from "./trade";
 import { gotoHydrated, watchConsole } from "./helpers";
 
 const PASSWORD = "plum-harbor-gravel-42";
@@ -123,6 +123,7 @@ test("a new user opens an investing account, is approved, links a bank, moves mo
   await restALimitBuyThenCancel(page);
   await sellPart(page);
   await seeThePortfolio(page);
+  await seeTheDashboardAndActivity(page);
   // The browser logs the refused minor's 422 answer; that one was asked for.
   expect(errors.filter((e) => !/status of 422/.test(e))).toEqual([]);
 });

@@ -83,3 +83,16 @@ export async function seeThePortfolio(page: Page) {
   await expect(page.getByTestId("total-value")).toHaveText(/^\$\d{1,3}(,\d{3})*\.\d{2}$/);
   await expect(page.getByTestId("unrealized-pl")).toHaveText(/^[+−]?\$/);
 }
+
+/** Home is now the dashboard, and the activity feed lists the trades and deposits. */
+export async function seeTheDashboardAndActivity(page: Page) {
+  await gotoHydrated(page, "/");
+  await expect(page.getByRole("heading", { name: /^Hello, / })).toBeVisible();
+  await expect(page.getByTestId("next-step")).toHaveCount(0);
+  await expect(page.getByTestId("activity-item").first()).toBeVisible();
+  await gotoHydrated(page, "/activity?kind=buy");
+  await expect(page.getByTestId("activity-item")).toHaveCount(1);
+  await expect(page.getByTestId("activity-item")).toContainText("−$50.00");
+  await gotoHydrated(page, "/activity?kind=sell");
+  await expect(page.getByTestId("activity-item")).toHaveCount(1);
+}

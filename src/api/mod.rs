@@ -10,6 +10,7 @@
 //! `server::security::PUBLIC_SERVER_FNS`.
 
 pub mod account;
+pub mod activity;
 pub mod auth;
 pub mod banks;
 pub mod dev;

@@ -32,6 +32,10 @@ const NAV: &[NavItem] = &[
         label: "Orders",
     },
     NavItem {
+        href: "/activity",
+        label: "Activity",
+    },
+    NavItem {
         href: "/transfers",
         label: "Transfers",
     },

@@ -1,10 +1,106 @@
-//! `/`: the landing page for people who are not investing yet.
+//! `/`: for a signed-in user, the dashboard (the portfolio's headline figures, the one next
+//! step for a new user, the latest activity); for anyone else, the landing page.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::api::activity::{get_dashboard, Dashboard};
+use crate::components::ui::{PageHeader, SkeletonRows};
+use crate::money::usd;
+use crate::pages::activity::ActivityList;
+use crate::portfolio::{direction, signed_percent, signed_usd};
+
 #[component]
 pub fn HomePage() -> impl IntoView {
+    let dashboard = Resource::new(|| (), |_| get_dashboard());
+    view! {
+        <Transition fallback=|| view! { <SkeletonRows rows=4/> }>
+            {move || Suspend::new(async move {
+                match dashboard.await {
+                    Ok(d) => view! { <DashboardView d/> }.into_any(),
+                    // Signed out (or the dashboard failed): the landing page still works.
+                    Err(_) => view! { <Landing/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn DashboardView(d: Dashboard) -> impl IntoView {
+    let first_name = d
+        .name
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    let step = d.next_step.map(|step| {
+        let (title, text, href, button) = step.words();
+        view! {
+            <section class="card mb-6 flex flex-wrap items-center justify-between gap-4" aria-labelledby="next-step" data-testid="next-step">
+                <div>
+                    <p class="text-sm font-semibold text-brand-700 dark:text-brand-300">"Next step"</p>
+                    <h2 id="next-step">{title}</h2>
+                    <p class="text-slate-600 dark:text-slate-400">{text}</p>
+                </div>
+                <a href=href class="btn btn-primary">{button}</a>
+            </section>
+        }
+    });
+    let figures = d.portfolio.as_ref().map(|p| {
+        let change = match (p.day_change, p.day_change_percent) {
+            (Some(c), Some(pct)) => format!(
+                "{} ({}) {}",
+                signed_usd(c),
+                signed_percent(pct),
+                direction(c)
+            ),
+            _ => "—".to_owned(),
+        };
+        let cards = [
+            ("Portfolio value", usd(p.summary.total_value)),
+            ("Cash", usd(p.summary.cash)),
+            ("Today", change),
+        ];
+        view! {
+            <dl class="mb-6 grid grid-cols-1 gap-3 sm:grid-cols-3">
+                {cards.into_iter().map(|(label, value)| view! {
+                    <div class="card p-4">
+                        <dt class="text-sm text-slate-500 dark:text-slate-400">{label}</dt>
+                        <dd class="tabular text-xl font-semibold">{value}</dd>
+                    </div>
+                }).collect_view()}
+            </dl>
+            <p class="mb-6 flex flex-wrap gap-3">
+                <a href="/portfolio" class="btn btn-secondary">"Portfolio"</a>
+                <a href="/trade" class="btn btn-secondary">"Trade"</a>
+                <a href="/deposit" class="btn btn-secondary">"Deposit"</a>
+            </p>
+        }
+    });
+    let recent = (!d.recent.is_empty()).then(|| {
+        view! {
+            <section aria-labelledby="recent-title">
+                <div class="mb-3 flex items-center justify-between">
+                    <h2 id="recent-title">"Recent activity"</h2>
+                    <a href="/activity">"All activity"</a>
+                </div>
+                <ActivityList items=d.recent.clone()/>
+            </section>
+        }
+    });
+    view! {
+        <Title text="Home"/>
+        <PageHeader title=format!("Hello, {first_name}")/>
+        {step}
+        {figures}
+        {recent}
+    }
+}
+
+/// The landing page for people who are not signed in.
+#[component]
+fn Landing() -> impl IntoView {
     view! {
         <Title text="Invest in what you believe in"/>
         <section class="grid items-center gap-10 lg:grid-cols-2">

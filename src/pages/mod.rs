@@ -1,6 +1,7 @@
 //! One module per route. The route table is in [`crate::app`].
 
 pub mod account;
+pub mod activity;
 pub mod auth;
 pub mod banks;
 pub mod design;
