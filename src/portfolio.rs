@@ -164,6 +164,15 @@ pub fn signed_percent(value: Decimal) -> String {
     }
 }
 
+/// A change told in words and signs: `+$12.40 (+1.02%) up`; `—` when unknown.
+pub fn change_text(change: Option<Decimal>, percent: Option<Decimal>) -> String {
+    match (change, percent) {
+        (Some(c), Some(p)) => format!("{} ({}) {}", signed_usd(c), signed_percent(p), direction(c)),
+        (Some(c), None) => format!("{} {}", signed_usd(c), direction(c)),
+        _ => "—".to_owned(),
+    }
+}
+
 /// "up", "down" or "unchanged", for words next to a figure.
 pub fn direction(amount: Decimal) -> &'static str {
     match amount.cmp(&Decimal::ZERO) {
@@ -312,6 +321,11 @@ mod tests {
         assert_eq!(signed_percent(dec("2.555")), "+2.56%");
         assert_eq!(signed_percent(dec("-1.2")), "−1.20%");
         assert_eq!(direction(dec("-0.01")), "down");
+        assert_eq!(
+            change_text(Some(dec("12.4")), Some(dec("1.02"))),
+            "+$12.40 (+1.02%) up"
+        );
+        assert_eq!(change_text(None, None), "—");
     }
 
     #[test]

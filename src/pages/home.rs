@@ -8,7 +8,7 @@ use crate::api::activity::{get_dashboard, Dashboard};
 use crate::components::ui::{PageHeader, SkeletonRows};
 use crate::money::usd;
 use crate::pages::activity::ActivityList;
-use crate::portfolio::{direction, signed_percent, signed_usd};
+use crate::portfolio::change_text;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
@@ -48,15 +48,7 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
         }
     });
     let figures = d.portfolio.as_ref().map(|p| {
-        let change = match (p.day_change, p.day_change_percent) {
-            (Some(c), Some(pct)) => format!(
-                "{} ({}) {}",
-                signed_usd(c),
-                signed_percent(pct),
-                direction(c)
-            ),
-            _ => "—".to_owned(),
-        };
+        let change = change_text(p.day_change, p.day_change_percent);
         let cards = [
             ("Portfolio value", usd(p.summary.total_value)),
             ("Cash", usd(p.summary.cash)),

@@ -11,7 +11,7 @@ use crate::api::portfolio::{get_portfolio, ChartRange, Portfolio, CHART_HEIGHT, 
 use crate::components::journey::JourneyGate;
 use crate::components::ui::{EmptyState, PageHeader, SkeletonRows};
 use crate::money::usd;
-use crate::portfolio::{direction, signed_percent, signed_usd, SortBy};
+use crate::portfolio::{change_text, signed_percent, signed_usd, SortBy};
 
 #[component]
 pub fn PortfolioPage() -> impl IntoView {
@@ -43,16 +43,7 @@ pub fn PortfolioPage() -> impl IntoView {
 #[component]
 fn PortfolioView(p: Portfolio) -> impl IntoView {
     let s = &p.summary;
-    let change = match (p.day_change, p.day_change_percent) {
-        (Some(c), Some(pct)) => format!(
-            "{} ({}) {}",
-            signed_usd(c),
-            signed_percent(pct),
-            direction(c)
-        ),
-        (Some(c), None) => format!("{} {}", signed_usd(c), direction(c)),
-        _ => "—".to_owned(),
-    };
+    let change = change_text(p.day_change, p.day_change_percent);
     let pl = match s.unrealized_pl_percent {
         Some(pct) => format!("{} ({})", signed_usd(s.unrealized_pl), signed_percent(pct)),
         None => signed_usd(s.unrealized_pl),
