@@ -405,9 +405,11 @@ pub(crate) mod ssr {
             call,
             ip: Some(&me.ip),
         };
-        run_once(&state().pool, request, send)
+        let answer = run_once(&state().pool, request, send)
             .await
-            .map_err(on_amount)
+            .map_err(on_amount)?;
+        crate::server::portfolio::forget(&state().portfolios, &me.investor_id).await;
+        Ok(answer)
     }
 
     /// Bluum's refusals of an amount, shown next to the amount field; a lost answer told as
@@ -642,6 +644,7 @@ pub async fn cancel_transfer(id: String) -> Result<(), AppError> {
         }
         Err(other) => return Err(other),
     }
+    crate::server::portfolio::forget(&state().portfolios, &me.investor_id).await;
     crate::server::auth::audit::record(
         &state().pool,
         crate::server::auth::audit::Entry::new(

@@ -89,7 +89,8 @@ pub async fn get_portfolio(
     let sort = SortBy::from_slug(&sort);
     let range = ChartRange::from_slug(&range);
     let investor = me.investor_id.as_str();
-    let (balances, summary, positions) = current(&app.bluum, &me.investor_id, sort, true).await?;
+    let (balances, summary, positions) =
+        current(&app.bluum, Some(&app.portfolios), &me.investor_id, sort).await?;
     // The page's own reading goes into the history too (no extra Bluum call).
     if let Err(error) = record(&app.pool, investor, &summary, Some(PAGE_SNAPSHOT_GAP)).await {
         tracing::warn!(%error, "could not record a portfolio snapshot");

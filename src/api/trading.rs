@@ -505,6 +505,7 @@ pub async fn place_order(
     )
     .await
     .map_err(ssr::on_ticket)?;
+    crate::server::portfolio::forget(&crate::api::state().portfolios, &me.investor_id).await;
     let view = ssr::order_view(placed);
     leptos_axum::redirect(&format!("/orders/{}", view.id));
     Ok(view)
@@ -585,6 +586,7 @@ pub async fn cancel_order(id: String) -> Result<(), AppError> {
         }
         Err(other) => return Err(other),
     }
+    crate::server::portfolio::forget(&crate::api::state().portfolios, &me.investor_id).await;
     audit::record(
         &crate::api::state().pool,
         Entry::new("order_cancelled", Some(me.user.id), Outcome::Success)

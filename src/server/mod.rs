@@ -81,6 +81,12 @@ pub async fn prepare(
     let state = AppState::new(config, pool, leptos_options, upstream.client);
     // Live events from every instance's webhooks reach this instance's pages.
     tokio::spawn(live::listen(state.pool.clone(), state.live.clone()));
+    // A webhook about an investor (at any instance) makes this instance read their
+    // portfolio afresh.
+    tokio::spawn(portfolio::forget_on_events(
+        state.live.subscribe(),
+        state.portfolios.clone(),
+    ));
     Ok(Prepared {
         state,
         session_store,

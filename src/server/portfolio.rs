@@ -7,7 +7,14 @@
 //! - every [`SCHEDULE_EVERY`] for every investor ([`snapshot_periodically`]).
 //!
 //! The chart and today's change read them back ([`series`], [`value_at`]).
+//!
+//! What Bluum says of a portfolio is kept for [`READING_TTL`] per investor ([`ReadingCache`]),
+//! so a burst of page views makes one set of Bluum calls (concurrent misses wait for the same
+//! reading). It is forgotten at once when a webhook about the investor arrives at any instance
+//! ([`forget_on_events`]) and when the user places or cancels an order or moves money
+//! ([`forget`]).
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use rust_decimal::Decimal;
@@ -25,6 +32,47 @@ use crate::portfolio::{summarize, Holding, PositionRow, SortBy, Summary};
 pub const PAGE_SNAPSHOT_GAP: Duration = Duration::from_secs(300);
 /// How often every investor's portfolio is recorded.
 pub const SCHEDULE_EVERY: Duration = Duration::from_secs(3600);
+
+/// How long a reading of a portfolio is reused.
+pub const READING_TTL: Duration = Duration::from_secs(5);
+
+/// What Bluum says of one investor's portfolio: the wallet and the holdings.
+#[derive(Debug, Clone)]
+pub struct Reading {
+    pub balances: Balances,
+    pub holdings: Vec<Holding>,
+}
+
+/// Recent readings by investor id.
+pub type ReadingCache = moka::future::Cache<String, Arc<Reading>>;
+
+pub fn reading_cache() -> ReadingCache {
+    moka::future::Cache::builder()
+        .time_to_live(READING_TTL)
+        .max_capacity(100_000)
+        .build()
+}
+
+/// Forgets `investor`'s reading (after an order or a transfer of theirs).
+pub async fn forget(cache: &ReadingCache, investor: &InvestorId) {
+    cache.invalidate(investor.as_str()).await;
+}
+
+/// Forgets the reading of every investor a live event is about, for the life of the server.
+pub async fn forget_on_events(
+    mut events: tokio::sync::broadcast::Receiver<super::live::Notification>,
+    cache: ReadingCache,
+) {
+    use tokio::sync::broadcast::error::RecvError;
+    loop {
+        match events.recv().await {
+            Ok(n) => cache.invalidate(&n.investor_id).await,
+            // Missed some: forget everything rather than serve a stale reading.
+            Err(RecvError::Lagged(_)) => cache.invalidate_all(),
+            Err(RecvError::Closed) => return,
+        }
+    }
+}
 
 /// A holding from a Bluum position; `name` from the asset, when known.
 fn holding_of(p: Position, name: Option<String>) -> Holding {
@@ -51,14 +99,12 @@ fn holding_of(p: Position, name: Option<String>) -> Holding {
     }
 }
 
-/// The portfolio now: the wallet, the totals and the positions sorted by `sort`. With
-/// `names`, each position's asset name is looked up too (one more call, for the page).
-pub async fn current(
+/// Reads the wallet and the positions (with their assets' names, for the page) from Bluum.
+async fn read(
     bluum: &BluumClient,
     investor: &InvestorId,
-    sort: SortBy,
     names: bool,
-) -> Result<(Balances, Summary, Vec<PositionRow>), AppError> {
+) -> Result<Reading, AppError> {
     let query = PositionQuery {
         non_zero_only: Some(true),
         ..PositionQuery::default()
@@ -88,7 +134,7 @@ pub async fn current(
     } else {
         Vec::new()
     };
-    let holdings: Vec<Holding> = positions
+    let holdings = positions
         .into_iter()
         .map(|p| {
             let name = names
@@ -98,8 +144,29 @@ pub async fn current(
             holding_of(p, name)
         })
         .collect();
-    let (summary, rows) = summarize(&holdings, balances.balance, sort);
-    Ok((balances, summary, rows))
+    Ok(Reading { balances, holdings })
+}
+
+/// The portfolio now: the wallet, the totals and the positions sorted by `sort`. Through
+/// `cache` (the page) a reading of the last few seconds is reused and includes the assets'
+/// names; without it (snapshots) Bluum is asked afresh.
+pub async fn current(
+    bluum: &BluumClient,
+    cache: Option<&ReadingCache>,
+    investor: &InvestorId,
+    sort: SortBy,
+) -> Result<(Balances, Summary, Vec<PositionRow>), AppError> {
+    let reading = match cache {
+        Some(cache) => cache
+            .try_get_with(investor.as_str().to_owned(), async {
+                read(bluum, investor, true).await.map(Arc::new)
+            })
+            .await
+            .map_err(|shared| (*shared).clone())?,
+        None => Arc::new(read(bluum, investor, false).await?),
+    };
+    let (summary, rows) = summarize(&reading.holdings, reading.balances.balance, sort);
+    Ok((reading.balances.clone(), summary, rows))
 }
 
 /// Records `summary` for `investor` now; with `min_gap`, only if the latest snapshot is older
@@ -135,7 +202,7 @@ pub async fn take_snapshot(
     bluum: &BluumClient,
     investor: &InvestorId,
 ) -> Result<(), AppError> {
-    let (_, summary, _) = current(bluum, investor, SortBy::Value, false).await?;
+    let (_, summary, _) = current(bluum, None, investor, SortBy::Value).await?;
     record(pool, investor.as_str(), &summary, None).await?;
     Ok(())
 }

@@ -23,6 +23,9 @@ pub struct AppState {
     pub bluum: BluumClient,
     /// This instance's subscribers to live events (`server::live`).
     pub live: super::live::Hub,
+    /// What Bluum said of each investor's portfolio in the last few seconds
+    /// (`server::portfolio`).
+    pub portfolios: super::portfolio::ReadingCache,
 }
 
 impl AppState {
@@ -42,6 +45,7 @@ impl AppState {
             email,
             bluum,
             live: super::live::hub(),
+            portfolios: super::portfolio::reading_cache(),
         }
     }
 }
