@@ -29,12 +29,19 @@ async function call(cookie, endpoint, form) {
   return { body, cookie: set ? set.split(";")[0] : cookie };
 }
 
+// The simulator keeps Bluum's sandbox rate limit (10 requests a second per key pair, shared
+// with the app): wait as its Retry-After says.
 async function simJson(method, path, body) {
-  const res = await fetch(`${sim}/v1${path}`, {
-    method,
-    headers: { authorization: simAuth, "content-type": "application/json" },
-    body: body ? JSON.stringify(body) : undefined,
-  });
+  let res;
+  for (let attempt = 0; attempt < 20; attempt++) {
+    res = await fetch(`${sim}/v1${path}`, {
+      method,
+      headers: { authorization: simAuth, "content-type": "application/json" },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    if (res.status !== 429) break;
+    await sleep(1000 * Number(res.headers.get("retry-after") || 1));
+  }
   if (res.status >= 400) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
   return res.json();
 }
@@ -59,7 +66,7 @@ async function until(what, probe) {
   for (let i = 0; i < 200; i++) {
     const value = await probe();
     if (value) return value;
-    await sleep(100);
+    await sleep(300);
   }
   throw new Error(`timed out waiting for ${what}`);
 }
