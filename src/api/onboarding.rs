@@ -154,7 +154,24 @@ mod ssr {
     /// What to tell the user when Bluum turns the application down for one answer: the step
     /// and field it belongs to, and the message.
     /// The review's status for the user's investor, with their documents.
+    /// The investor's KYC status. An approved one is kept for a minute (every invest page
+    /// asks, through `JourneyGate`), and forgotten at once on any webhook about the investor.
     pub async fn kyc_status_of(
+        me: &crate::server::request::InvestorContext,
+    ) -> Result<KycStatus, AppError> {
+        let app = state();
+        let key = me.investor_id.as_str().to_owned();
+        if let Some(approved) = app.approvals.get(&key).await {
+            return Ok(approved);
+        }
+        let status = ask_kyc_status(me).await?;
+        if status.stage == KycStage::Approved {
+            app.approvals.insert(key, status.clone()).await;
+        }
+        Ok(status)
+    }
+
+    async fn ask_kyc_status(
         me: &crate::server::request::InvestorContext,
     ) -> Result<KycStatus, AppError> {
         let bluum = &state().bluum;

@@ -86,6 +86,7 @@ pub async fn prepare(
     tokio::spawn(portfolio::forget_on_events(
         state.live.subscribe(),
         state.portfolios.clone(),
+        state.approvals.clone(),
     ));
     Ok(Prepared {
         state,

@@ -53,22 +53,41 @@ pub fn reading_cache() -> ReadingCache {
         .build()
 }
 
+/// Approved KYC statuses by investor id, kept for a minute: every invest page checks the
+/// investor is approved (`JourneyGate`), and approval rarely changes.
+pub type ApprovalCache = moka::future::Cache<String, crate::api::onboarding::KycStatus>;
+
+pub fn approval_cache() -> ApprovalCache {
+    moka::future::Cache::builder()
+        .time_to_live(Duration::from_secs(60))
+        .max_capacity(100_000)
+        .build()
+}
+
 /// Forgets `investor`'s reading (after an order or a transfer of theirs).
 pub async fn forget(cache: &ReadingCache, investor: &InvestorId) {
     cache.invalidate(investor.as_str()).await;
 }
 
-/// Forgets the reading of every investor a live event is about, for the life of the server.
+/// Forgets the reading and approval of every investor a live event is about, for the life of
+/// the server.
 pub async fn forget_on_events(
     mut events: tokio::sync::broadcast::Receiver<super::live::Notification>,
     cache: ReadingCache,
+    approvals: ApprovalCache,
 ) {
     use tokio::sync::broadcast::error::RecvError;
     loop {
         match events.recv().await {
-            Ok(n) => cache.invalidate(&n.investor_id).await,
+            Ok(n) => {
+                cache.invalidate(&n.investor_id).await;
+                approvals.invalidate(&n.investor_id).await;
+            }
             // Missed some: forget everything rather than serve a stale reading.
-            Err(RecvError::Lagged(_)) => cache.invalidate_all(),
+            Err(RecvError::Lagged(_)) => {
+                cache.invalidate_all();
+                approvals.invalidate_all();
+            }
             Err(RecvError::Closed) => return,
         }
     }

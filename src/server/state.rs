@@ -26,6 +26,8 @@ pub struct AppState {
     /// What Bluum said of each investor's portfolio in the last few seconds
     /// (`server::portfolio`).
     pub portfolios: super::portfolio::ReadingCache,
+    /// Approved KYC statuses of the last minute, by investor id (`api::onboarding`).
+    pub approvals: super::portfolio::ApprovalCache,
 }
 
 impl AppState {
@@ -46,6 +48,7 @@ impl AppState {
             bluum,
             live: super::live::hub(),
             portfolios: super::portfolio::reading_cache(),
+            approvals: super::portfolio::approval_cache(),
         }
     }
 }
