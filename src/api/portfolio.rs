@@ -83,18 +83,26 @@ pub async fn get_portfolio(
     #[server(default)] sort: String,
     #[server(default)] range: String,
 ) -> Result<Portfolio, AppError> {
-    use crate::server::portfolio::{current, record, series, value_at, PAGE_SNAPSHOT_GAP};
+    use crate::server::portfolio::{current, record, series, value_at, Current, PAGE_SNAPSHOT_GAP};
     let me = crate::api::require_investor().await?;
     let app = crate::api::state();
     let sort = SortBy::from_slug(&sort);
     let range = ChartRange::from_slug(&range);
     let investor = me.investor_id.as_str();
-    let (balances, summary, positions) =
-        current(&app.bluum, Some(&app.portfolios), &me.investor_id, sort).await?;
-    // The page's own reading goes into the history too (no extra Bluum call).
-    if let Err(error) = record(&app.pool, investor, &summary, Some(PAGE_SNAPSHOT_GAP)).await {
-        tracing::warn!(%error, "could not record a portfolio snapshot");
+    let now_reading = current(&app.bluum, Some(&app.portfolios), &me.investor_id, sort).await?;
+    // The page's own reading goes into the history too (no extra Bluum call), once.
+    if now_reading.first_use {
+        let summary = &now_reading.summary;
+        if let Err(error) = record(&app.pool, investor, summary, Some(PAGE_SNAPSHOT_GAP)).await {
+            tracing::warn!(%error, "could not record a portfolio snapshot");
+        }
     }
+    let Current {
+        balances,
+        summary,
+        positions,
+        ..
+    } = now_reading;
     let now = time::OffsetDateTime::now_utc();
     let midnight = now.replace_time(time::Time::MIDNIGHT);
     let since = now - time::Duration::days(range.days());

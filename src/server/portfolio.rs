@@ -8,12 +8,15 @@
 //!
 //! The chart and today's change read them back ([`series`], [`value_at`]).
 //!
-//! What Bluum says of a portfolio is kept for [`READING_TTL`] per investor ([`ReadingCache`]),
+//! What Bluum says of a portfolio is reused for [`READING_TTL`] per investor ([`ReadingCache`]),
 //! so a burst of page views makes one set of Bluum calls (concurrent misses wait for the same
-//! reading). It is forgotten at once when a webhook about the investor arrives at any instance
+//! reading). An older reading (up to [`READING_KEPT`]) is still shown once while a fresh one is
+//! read in the background, so no page view waits on Bluum while the figures are being kept
+//! current. It is forgotten at once when a webhook about the investor arrives at any instance
 //! ([`forget_on_events`]) and when the user places or cancels an order or moves money
-//! ([`forget`]).
+//! ([`forget`]); a background read that began before that is dropped, not stored.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -33,8 +36,10 @@ pub const PAGE_SNAPSHOT_GAP: Duration = Duration::from_secs(300);
 /// How often every investor's portfolio is recorded.
 pub const SCHEDULE_EVERY: Duration = Duration::from_secs(3600);
 
-/// How long a reading of a portfolio is reused.
+/// How long a reading of a portfolio is reused as it is.
 pub const READING_TTL: Duration = Duration::from_secs(5);
+/// How long an older reading may still be shown while a fresh one is read.
+pub const READING_KEPT: Duration = Duration::from_secs(60);
 
 /// What Bluum says of one investor's portfolio: the wallet and the holdings.
 #[derive(Debug, Clone)]
@@ -43,12 +48,34 @@ pub struct Reading {
     pub holdings: Vec<Holding>,
 }
 
+/// A reading as the cache keeps it.
+#[derive(Debug)]
+pub struct Cached {
+    reading: Reading,
+    taken: std::time::Instant,
+    /// A fresh reading is being read in the background.
+    refreshing: AtomicBool,
+    /// A page has used this reading (and recorded it in the history).
+    used: AtomicBool,
+}
+
+impl Cached {
+    fn new(reading: Reading) -> Arc<Self> {
+        Arc::new(Self {
+            reading,
+            taken: std::time::Instant::now(),
+            refreshing: AtomicBool::new(false),
+            used: AtomicBool::new(false),
+        })
+    }
+}
+
 /// Recent readings by investor id.
-pub type ReadingCache = moka::future::Cache<String, Arc<Reading>>;
+pub type ReadingCache = moka::future::Cache<String, Arc<Cached>>;
 
 pub fn reading_cache() -> ReadingCache {
     moka::future::Cache::builder()
-        .time_to_live(READING_TTL)
+        .time_to_live(READING_KEPT)
         .max_capacity(100_000)
         .build()
 }
@@ -94,7 +121,7 @@ pub async fn forget_on_events(
 }
 
 /// A holding from a Bluum position; `name` from the asset, when known.
-fn holding_of(p: Position, name: Option<String>) -> Holding {
+pub fn holding_of(p: Position, name: Option<String>) -> Holding {
     let average_cost =
         p.average_cost_basis
             .unwrap_or_else(|| match (p.total_cost_basis, p.quantity.is_zero()) {
@@ -166,6 +193,16 @@ async fn read(
     Ok(Reading { balances, holdings })
 }
 
+/// The portfolio now, as [`current`] reads it.
+#[derive(Debug, Clone)]
+pub struct Current {
+    pub balances: Balances,
+    pub summary: Summary,
+    pub positions: Vec<PositionRow>,
+    /// No page has shown this reading before (so it is worth recording).
+    pub first_use: bool,
+}
+
 /// The portfolio now: the wallet, the totals and the positions sorted by `sort`. Through
 /// `cache` (the page) a reading of the last few seconds is reused and includes the assets'
 /// names; without it (snapshots) Bluum is asked afresh.
@@ -174,18 +211,68 @@ pub async fn current(
     cache: Option<&ReadingCache>,
     investor: &InvestorId,
     sort: SortBy,
-) -> Result<(Balances, Summary, Vec<PositionRow>), AppError> {
-    let reading = match cache {
-        Some(cache) => cache
-            .try_get_with(investor.as_str().to_owned(), async {
-                read(bluum, investor, true).await.map(Arc::new)
-            })
-            .await
-            .map_err(|shared| (*shared).clone())?,
-        None => Arc::new(read(bluum, investor, false).await?),
+) -> Result<Current, AppError> {
+    let cached = match cache {
+        Some(cache) => cached_reading(bluum, cache, investor).await?,
+        None => Cached::new(read(bluum, investor, false).await?),
     };
-    let (summary, rows) = summarize(&reading.holdings, reading.balances.balance, sort);
-    Ok((reading.balances.clone(), summary, rows))
+    let reading = &cached.reading;
+    let (summary, positions) = summarize(&reading.holdings, reading.balances.balance, sort);
+    Ok(Current {
+        balances: reading.balances.clone(),
+        summary,
+        positions,
+        first_use: !cached.used.swap(true, Ordering::Relaxed),
+    })
+}
+
+/// The cached reading of `investor`: a fresh one as it is; an older one as it is while one
+/// background read replaces it; none, read now (concurrent callers share the read).
+async fn cached_reading(
+    bluum: &BluumClient,
+    cache: &ReadingCache,
+    investor: &InvestorId,
+) -> Result<Arc<Cached>, AppError> {
+    let key = investor.as_str().to_owned();
+    if let Some(cached) = cache.get(&key).await {
+        if cached.taken.elapsed() >= READING_TTL && !cached.refreshing.swap(true, Ordering::AcqRel)
+        {
+            let (bluum, cache, investor) = (bluum.clone(), cache.clone(), investor.clone());
+            let old = Arc::clone(&cached);
+            tokio::spawn(async move {
+                match read(&bluum, &investor, true).await {
+                    Ok(reading) => replace(&cache, key, &old, Cached::new(reading)).await,
+                    Err(error) => {
+                        tracing::warn!(%error, "could not refresh a portfolio reading");
+                        old.refreshing.store(false, Ordering::Release);
+                    }
+                }
+            });
+        }
+        return Ok(cached);
+    }
+    cache
+        .try_get_with(key, async {
+            read(bluum, investor, true).await.map(Cached::new)
+        })
+        .await
+        .map_err(|shared| (*shared).clone())
+}
+
+/// Stores `fresh` in place of `old`, unless `old` has gone meanwhile (forgotten after an event
+/// or the user's own order or transfer: `fresh` may predate it) or been replaced.
+async fn replace(cache: &ReadingCache, key: String, old: &Arc<Cached>, fresh: Arc<Cached>) {
+    use moka::ops::compute::Op;
+    cache
+        .entry(key)
+        .and_compute_with(|current| {
+            let op = match current {
+                Some(entry) if Arc::ptr_eq(entry.value(), old) => Op::Put(fresh),
+                _ => Op::Nop,
+            };
+            std::future::ready(op)
+        })
+        .await;
 }
 
 /// Records `summary` for `investor` now; with `min_gap`, only if the latest snapshot is older
@@ -221,8 +308,8 @@ pub async fn take_snapshot(
     bluum: &BluumClient,
     investor: &InvestorId,
 ) -> Result<(), AppError> {
-    let (_, summary, _) = current(bluum, None, investor, SortBy::Value).await?;
-    record(pool, investor.as_str(), &summary, None).await?;
+    let now = current(bluum, None, investor, SortBy::Value).await?;
+    record(pool, investor.as_str(), &now.summary, None).await?;
     Ok(())
 }
 
@@ -289,5 +376,43 @@ pub async fn snapshot_periodically(pool: PgPool, bluum: BluumClient) {
             }
             tokio::time::sleep(Duration::from_secs(1)).await;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reading() -> Reading {
+        Reading {
+            balances: Balances::default(),
+            holdings: Vec::new(),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_background_read_replaces_the_reading_it_began_from_and_nothing_newer() {
+        let cache = reading_cache();
+        let key = || "inv_1".to_owned();
+        let old = Cached::new(reading());
+        cache.insert(key(), Arc::clone(&old)).await;
+        let fresh = Cached::new(reading());
+        replace(&cache, key(), &old, Arc::clone(&fresh)).await;
+        assert!(Arc::ptr_eq(&cache.get(&key()).await.unwrap(), &fresh));
+
+        // A read that began from `old` finds `fresh` there now: it is dropped.
+        replace(&cache, key(), &old, Cached::new(reading())).await;
+        assert!(Arc::ptr_eq(&cache.get(&key()).await.unwrap(), &fresh));
+    }
+
+    #[tokio::test]
+    async fn a_background_read_that_began_before_a_forget_is_not_stored() {
+        let cache = reading_cache();
+        let old = Cached::new(reading());
+        cache.insert("inv_1".to_owned(), Arc::clone(&old)).await;
+        // The user places an order while Bluum is being read.
+        cache.invalidate("inv_1").await;
+        replace(&cache, "inv_1".to_owned(), &old, Cached::new(reading())).await;
+        assert!(cache.get("inv_1").await.is_none());
     }
 }
