@@ -8,6 +8,8 @@
 //! - [`error`]: [`error::AppError`], the one error type server functions return.
 //! - [`onboarding`]: the onboarding wizard's steps and rules, shared by server and browser.
 //! - [`money`]: amounts as typed and as shown, shared by server and browser.
+//! - [`trading`], [`portfolio`], [`market`]: the ticket's rules, the portfolio's figures and an
+//!   asset's price figures, worked out with exact decimals, shared by server and browser.
 //! - `server` (ssr only): configuration, database, telemetry, HTTP router and start-up.
 //! - `bluum` (ssr only): the typed Bluum API client.
 //! - `bluum_sim` (ssr only): the Bluum sandbox simulator, the embedded default.
@@ -17,6 +19,7 @@ pub mod api;
 pub mod app;
 pub mod components;
 pub mod error;
+pub mod market;
 pub mod money;
 pub mod onboarding;
 pub mod pages;

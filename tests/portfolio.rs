@@ -271,3 +271,90 @@ async fn the_dashboard_names_the_next_step_until_the_first_trade(pool: PgPool) {
     let (status, _) = call_json(&app, &app.new_client(), "dashboard/get", &[]).await;
     assert_eq!(status, 401, "signed out");
 }
+
+#[sqlx::test]
+async fn the_asset_page_shows_the_price_history_the_days_change_and_only_its_users_position(
+    pool: PgPool,
+) {
+    use bluum_invest::bluum::models::assets::{BarsQuery, Timeframe};
+    let app = spawn_app(pool.clone()).await;
+    let (ada, _) = trader(&app, &pool, "asset-ada@example.com", "5000").await;
+    let (eve, _) = trader(&app, &pool, "asset-eve@example.com", "0").await;
+    let fill = market(&app, &ada, "buy", "AAPL", "4").await;
+    let cost = dec(&fill["average_price"]);
+
+    let page = |client: reqwest::Client, range: &'static str| {
+        let app = &app;
+        async move {
+            let (status, p) = call_json(
+                app,
+                &client,
+                "trade/asset",
+                &[("symbol", "aapl"), ("range", range)],
+            )
+            .await;
+            assert_eq!(status, 200, "{p}");
+            p
+        }
+    };
+
+    // The day's change is measured from the close before the latest session, as Bluum's own
+    // daily bars give it (or the asset's previous close, when Bluum sends one).
+    let asset = app.bluum.get_asset("AAPL", None).await.unwrap();
+    let mut daily = BarsQuery::new(Timeframe::OneDay);
+    daily.start = Some(time::OffsetDateTime::now_utc() - time::Duration::days(10));
+    let bars = app.bluum.get_bars("AAPL", &daily).await.unwrap().bars;
+    let previous = asset.previous_close.unwrap_or(bars[bars.len() - 2].close);
+
+    for range in ["1d", "1w", "1m", "1y"] {
+        let p = page(ada.clone(), range).await;
+        assert_eq!(p["ticket"]["symbol"], "AAPL");
+        let price = dec(&p["ticket"]["facts"]["price"]);
+        let chart = &p["chart"];
+        assert!(
+            chart["path"].as_str().is_some_and(|d| d.starts_with('M')),
+            "{range}: {p}"
+        );
+        assert!(
+            dec(&chart["min"]) <= price && price <= dec(&chart["max"]),
+            "{range}: {p}"
+        );
+        let change = dec(&p["day_change"]["amount"]);
+        assert_eq!(change, price - previous, "{range}");
+        assert_eq!(
+            dec(&p["day_change"]["percent"]),
+            ((price - previous) * Decimal::from(100) / previous).round_dp(2)
+        );
+        let year = &p["year_range"];
+        assert!(dec(&year["low"]) <= dec(&year["high"]), "{p}");
+
+        // Ada's position, priced at the page's price: 4 shares bought at the fill's price.
+        let position = &p["position"];
+        assert_eq!(dec(&position["quantity"]), Decimal::from(4), "{p}");
+        assert_eq!(dec(&position["average_cost"]), cost);
+        let value = (Decimal::from(4) * price).round_dp(2);
+        assert_eq!(dec(&position["market_value"]), value);
+        assert_eq!(
+            dec(&position["unrealized_pl"]),
+            value - (Decimal::from(4) * cost).round_dp(2)
+        );
+    }
+    assert_eq!(page(ada.clone(), "1y").await["range"], "Year");
+    assert_eq!(page(ada, "nonsense").await["range"], "Month");
+
+    // Eve sees the same asset and no position of Ada's.
+    let p = page(eve, "1m").await;
+    assert_eq!(p["position"], Value::Null, "{p}");
+
+    let (status, _) = call_json(
+        &app,
+        &app.new_client(),
+        "trade/asset",
+        &[("symbol", "AAPL")],
+    )
+    .await;
+    assert_eq!(status, 401, "signed out");
+    let (ada2, _) = trader(&app, &pool, "asset-ada2@example.com", "0").await;
+    let (status, _) = call_json(&app, &ada2, "trade/asset", &[("symbol", "../x")]).await;
+    assert_eq!(status, 404, "a symbol that cannot be");
+}

@@ -11,6 +11,7 @@
 
 pub mod account;
 pub mod activity;
+pub mod assets;
 pub mod auth;
 pub mod banks;
 pub mod dev;

@@ -158,7 +158,7 @@ pub(crate) mod ssr {
     use crate::bluum::models::orders::{
         CreateOrderRequest, Order, OrderSide, OrderStatus, OrderType, TimeInForce as BluumTif,
     };
-    use crate::bluum::models::positions::PositionQuery;
+    use crate::bluum::models::positions::{Position, PositionQuery};
     use crate::error::AppError;
     use crate::trading::{Facts, OrderKind, Side, Size, Ticket, TimeInForce};
 
@@ -215,11 +215,27 @@ pub(crate) mod ssr {
         }
     }
 
+    /// What Bluum says of `symbol` for the investor: the ticket's figures, with the asset and
+    /// the investor's position in it as Bluum sent them (the asset page shows more of both).
+    pub struct TicketReading {
+        pub context: TicketContext,
+        pub asset: Asset,
+        pub position: Option<Position>,
+    }
+
     /// Everything the ticket for `symbol` is checked against, asked of Bluum at once.
     pub async fn ticket_context(
         investor: &InvestorId,
         symbol: &str,
     ) -> Result<TicketContext, AppError> {
+        Ok(ticket_reading(investor, symbol).await?.context)
+    }
+
+    /// The asset, its latest price, the investor's position and wallet, asked of Bluum at once.
+    pub async fn ticket_reading(
+        investor: &InvestorId,
+        symbol: &str,
+    ) -> Result<TicketReading, AppError> {
         let bluum = &state().bluum;
         let positions = PositionQuery {
             symbol: Some(symbol.to_owned()),
@@ -232,26 +248,28 @@ pub(crate) mod ssr {
             async { Ok(bluum.list_positions(investor, &positions).await?) },
             balances(investor),
         )?;
-        let held = positions
+        let position = positions
             .data
-            .iter()
-            .filter(|p| p.symbol.eq_ignore_ascii_case(symbol))
-            .map(|p| p.quantity)
-            .sum();
-        let tradable = asset.tradable;
-        let fractionable = asset.fractionable;
-        let hit = hit_of(asset);
-        Ok(TicketContext {
+            .into_iter()
+            .find(|p| p.symbol.eq_ignore_ascii_case(symbol) && !p.quantity.is_zero());
+        let held = position.as_ref().map(|p| p.quantity).unwrap_or_default();
+        let hit = hit_of(asset.clone());
+        let context = TicketContext {
             symbol: hit.symbol,
             name: hit.name,
             exchange: hit.exchange,
             facts: Facts {
                 price,
-                tradable,
-                fractionable,
+                tradable: asset.tradable,
+                fractionable: asset.fractionable,
                 held,
                 buying_power: wallet.buying_power,
             },
+        };
+        Ok(TicketReading {
+            context,
+            asset,
+            position,
         })
     }
 

@@ -12,10 +12,13 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
+use crate::api::assets::{get_asset_page, AssetPage, PRICE_CHART_HEIGHT, PRICE_CHART_WIDTH};
+use crate::api::portfolio::ChartRange;
 use crate::api::trading::{
-    get_order, get_ticket, list_orders, review_order, search_assets, CancelOrder, OrderReview,
-    OrderState, OrderView, PlaceOrder, TicketContext,
+    get_order, get_ticket, list_orders, review_order, search_assets, AssetHit, CancelOrder,
+    OrderReview, OrderState, OrderView, PlaceOrder, TicketContext,
 };
+use crate::components::chart::ChartCard;
 use crate::components::form::{form_error, Form, FormAlert};
 use crate::components::journey::JourneyGate;
 use crate::components::live::keep_asking;
@@ -23,7 +26,9 @@ use crate::components::ui::{
     DetailList, EmptyState, PageHeader, SelectField, SkeletonRows, TextField,
 };
 use crate::error::AppError;
+use crate::market::PriceRange;
 use crate::money::usd;
+use crate::portfolio::change_text;
 use crate::trading::{shares_text, OrderKind, Side, Size, TicketForm, TimeInForce};
 
 /// What the trade page suggests before anything is searched.
@@ -49,12 +54,7 @@ pub fn TradePage() -> impl IntoView {
         <Title text="Trade"/>
         <PageHeader title="Trade" subtitle="Find a stock or fund by its symbol or name."/>
         <JourneyGate>
-            <form method="get" action="/trade" role="search" class="card mb-6 flex max-w-xl items-end gap-2">
-                <div class="grow">
-                    <TextField name="q" label="Symbol or name" value=q() autocomplete="off" placeholder="AAPL or Apple"/>
-                </div>
-                <button type="submit" class="btn btn-primary mb-1">"Search"</button>
-            </form>
+            <AssetSearch initial=q()/>
             <Transition fallback=|| view! { <SkeletonRows rows=4/> }>
                 {move || Suspend::new(async move {
                     let searched = q();
@@ -95,6 +95,136 @@ pub fn TradePage() -> impl IntoView {
     }
 }
 
+/// How long typing must pause before suggestions are asked for.
+#[cfg(feature = "hydrate")]
+const SUGGEST_AFTER_MS: u64 = 200;
+
+/// The search box: a plain GET form to `/trade?q=…` (which lists the matches on the server),
+/// and once hydrated a combobox that suggests assets as the user types (debounced; an answer
+/// to an older query is dropped). Arrow keys move through the suggestions, Enter opens the
+/// highlighted one, Escape closes the list (ARIA combobox with a listbox popup).
+#[island]
+fn AssetSearch(initial: String) -> impl IntoView {
+    let hits = RwSignal::new(Vec::<AssetHit>::new());
+    let open = RwSignal::new(false);
+    let active = RwSignal::new(None::<usize>);
+    #[cfg(feature = "hydrate")]
+    let asked = StoredValue::new(0u64);
+    #[cfg(feature = "hydrate")]
+    let pending = StoredValue::new(None::<leptos::leptos_dom::helpers::TimeoutHandle>);
+
+    let on_input = move |_ev: leptos::ev::Event| {
+        #[cfg(feature = "hydrate")]
+        {
+            let q = event_target_value(&_ev);
+            if let Some(handle) = pending.get_value() {
+                handle.clear();
+            }
+            let n = asked.get_value() + 1;
+            asked.set_value(n);
+            if q.trim().is_empty() {
+                hits.set(Vec::new());
+                open.set(false);
+                return;
+            }
+            let ask = move || {
+                leptos::task::spawn_local(async move {
+                    let found = search_assets(q).await.unwrap_or_default();
+                    // A later keystroke has asked since: its answer is the one to show.
+                    if asked.get_value() == n {
+                        open.set(!found.is_empty());
+                        active.set(None);
+                        hits.set(found);
+                    }
+                });
+            };
+            let wait = std::time::Duration::from_millis(SUGGEST_AFTER_MS);
+            pending.set_value(set_timeout_with_handle(ask, wait).ok());
+        }
+    };
+    let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
+        let count = hits.with_untracked(Vec::len);
+        match ev.key().as_str() {
+            "ArrowDown" if count > 0 => {
+                ev.prevent_default();
+                open.set(true);
+                active.update(|a| *a = Some(a.map_or(0, |i| (i + 1) % count)));
+            }
+            "ArrowUp" if count > 0 => {
+                ev.prevent_default();
+                open.set(true);
+                active.update(|a| *a = Some(a.map_or(count - 1, |i| (i + count - 1) % count)));
+            }
+            "Escape" => {
+                open.set(false);
+                active.set(None);
+            }
+            "Enter" => {
+                let chosen = active
+                    .get_untracked()
+                    .filter(|_| open.get_untracked())
+                    .and_then(|i| hits.with_untracked(|h| h.get(i).map(|h| h.symbol.clone())));
+                if let Some(symbol) = chosen {
+                    ev.prevent_default();
+                    let _ = window().location().set_href(&format!("/trade/{symbol}"));
+                }
+            }
+            _ => {}
+        }
+    };
+    let option_id = |i: usize| format!("asset-suggestion-{i}");
+    view! {
+        <form method="get" action="/trade" role="search" class="card mb-6 flex max-w-xl items-end gap-2">
+            <div class="field relative grow">
+                <label class="label" for="q">"Symbol or name"</label>
+                <input
+                    class="input"
+                    id="q"
+                    name="q"
+                    type="text"
+                    value=initial
+                    autocomplete="off"
+                    placeholder="AAPL or Apple"
+                    role="combobox"
+                    aria-autocomplete="list"
+                    aria-controls="asset-suggestions"
+                    aria-expanded=move || if open.get() { "true" } else { "false" }
+                    aria-activedescendant=move || active.get().map(option_id)
+                    on:input=on_input
+                    on:keydown=on_keydown
+                    on:blur=move |_| {
+                        // Late enough for a click on a suggestion to land first.
+                        set_timeout(move || open.set(false), std::time::Duration::from_millis(150));
+                    }
+                />
+                <ul
+                    id="asset-suggestions"
+                    role="listbox"
+                    aria-label="Suggestions"
+                    class="absolute inset-x-0 top-full z-20 mt-1 max-h-80 overflow-auto rounded-xl border border-slate-200 bg-white p-1 shadow-lg dark:border-slate-700 dark:bg-slate-900"
+                    hidden=move || !open.get()
+                >
+                    <For each=move || hits.get().into_iter().enumerate() key=|(i, h)| (*i, h.symbol.clone()) let((i, hit))>
+                        <li
+                            id=option_id(i)
+                            role="option"
+                            aria-selected=move || if active.get() == Some(i) { "true" } else { "false" }
+                            class="rounded-lg aria-selected:bg-brand-50 dark:aria-selected:bg-slate-800"
+                            data-testid="asset-suggestion"
+                        >
+                            <a href=format!("/trade/{}", hit.symbol) tabindex="-1" class="flex items-center justify-between gap-4 px-3 py-2 no-underline">
+                                <span><span class="font-semibold">{hit.symbol.clone()}</span> " " <span class="text-slate-600 dark:text-slate-400">{hit.name.clone()}</span></span>
+                                <span class="text-xs text-slate-500">{hit.exchange.clone()}</span>
+                            </a>
+                        </li>
+                    </For>
+                </ul>
+            </div>
+            <button type="submit" class="btn btn-primary mb-1">"Search"</button>
+        </form>
+    }
+}
+
 /// The ticket's fields from the page's query (an edit, or a review that found problems).
 fn form_from_query(query: &leptos_router::params::ParamsMap, symbol: &str) -> TicketForm {
     let get = |name: &str| query.get(name).unwrap_or_default();
@@ -111,7 +241,9 @@ fn form_from_query(query: &leptos_router::params::ParamsMap, symbol: &str) -> Ti
     }
 }
 
-/// `/trade/:symbol`: the ticket (choose → review → confirm).
+/// `/trade/:symbol`: the asset page (price, day change, chart, key facts, the investor's
+/// position) with the ticket beside it; reviewing replaces it with the order in one sentence
+/// and the confirm form.
 #[component]
 pub fn TicketPage() -> impl IntoView {
     let params = use_params_map();
@@ -123,37 +255,43 @@ pub fn TicketPage() -> impl IntoView {
             .unwrap_or_default()
             .to_ascii_uppercase();
         let q = query.read();
-        (q.get("review").is_some(), form_from_query(&q, &symbol))
+        (
+            q.get("review").is_some(),
+            form_from_query(&q, &symbol),
+            q.get("range").unwrap_or_default(),
+        )
     };
-    let data = Resource::new(asked, |(review, form)| async move {
-        let context = get_ticket(form.symbol.clone()).await?;
-        let review = if review {
-            Some(review_order(form).await)
+    let data = Resource::new(asked, |(review, form, range)| async move {
+        if review {
+            let context = get_ticket(form.symbol.clone()).await?;
+            let review = review_order(form).await;
+            Ok::<_, AppError>(Shown::Review(Box::new((context, review))))
         } else {
-            None
-        };
-        Ok::<_, AppError>((context, review))
+            Ok(Shown::Asset(Box::new(
+                get_asset_page(form.symbol, range).await?,
+            )))
+        }
     });
     view! {
-        <Title text="Trade"/>
+        <Title text=move || format!("{} · Trade", asked().1.symbol)/>
         <JourneyGate>
             <Transition fallback=|| view! { <SkeletonRows rows=6/> }>
                 {move || Suspend::new(async move {
-                    let (_, form) = asked();
+                    let (_, form, _) = asked();
                     match data.await {
-                        Ok((context, Some(Ok(review)))) => view! {
-                            <AssetHeader context=context.clone()/>
-                            <ReviewOrder review/>
-                        }
-                        .into_any(),
-                        Ok((context, review)) => {
-                            let problem = review.and_then(Result::err);
-                            view! {
+                        Ok(Shown::Review(reviewed)) => match *reviewed {
+                            (context, Ok(review)) => view! {
                                 <AssetHeader context=context.clone()/>
-                                <ChooseOrder context form problem/>
+                                <ReviewOrder review/>
                             }
-                            .into_any()
-                        }
+                            .into_any(),
+                            (context, Err(problem)) => view! {
+                                <AssetHeader context=context.clone()/>
+                                <ChooseOrder context form problem=Some(problem)/>
+                            }
+                            .into_any(),
+                        },
+                        Ok(Shown::Asset(page)) => view! { <AssetView page=*page form/> }.into_any(),
                         Err(e) => view! {
                             <PageHeader title="Trade"/>
                             {error_alert(e)}
@@ -167,6 +305,133 @@ pub fn TicketPage() -> impl IntoView {
     }
 }
 
+/// What the asset page shows: the asset with the ticket, or a ticket being reviewed.
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+enum Shown {
+    Asset(Box<AssetPage>),
+    Review(Box<(TicketContext, Result<OrderReview, AppError>)>),
+}
+
+/// The asset: price and day change, chart, key facts and position, with the ticket beside.
+#[component]
+fn AssetView(page: AssetPage, form: TicketForm) -> impl IntoView {
+    let context = page.ticket.clone();
+    let symbol = context.symbol.clone();
+    let day = page
+        .day_change
+        .map(|c| format!("{} today", change_text(Some(c.amount), c.percent)))
+        .unwrap_or_default();
+    view! {
+        <header class="mb-6 flex flex-wrap items-end justify-between gap-4">
+            <div>
+                <p class="text-sm text-slate-600 dark:text-slate-400">{format!("{} · {} · {}", symbol, page.kind, context.exchange)}</p>
+                <h1>{context.name.clone()}</h1>
+                <p class="mt-1 flex flex-wrap items-baseline gap-x-3">
+                    <span class="tabular text-3xl font-semibold" data-testid="asset-price">{usd(context.facts.price)}</span>
+                    <span class="tabular" data-testid="asset-day-change">{day}</span>
+                </p>
+            </div>
+            <div class="flex gap-2">
+                <a href=format!("/trade/{symbol}?side=buy#ticket-title") class="btn btn-primary">"Buy"</a>
+                <a href=format!("/trade/{symbol}?side=sell#ticket-title") class="btn btn-secondary">"Sell"</a>
+            </div>
+        </header>
+        <div class="grid gap-6 lg:grid-cols-[minmax(0,1fr)_24rem]">
+            <div class="space-y-6">
+                <PriceChart page=page.clone()/>
+                <KeyFacts page=page.clone()/>
+                <YourPosition page=page.clone()/>
+            </div>
+            <div>
+                <ChooseOrder context form problem=None/>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+fn PriceChart(page: AssetPage) -> impl IntoView {
+    let over = match page.range {
+        ChartRange::Day => "the latest session",
+        ChartRange::Week => "the last week",
+        ChartRange::Month => "the last month",
+        ChartRange::Year => "the last year",
+    };
+    let summary = match (&page.chart, page.chart_change) {
+        (Some(line), Some(change)) => format!(
+            "{} over {over}: {}, between {} and {}.",
+            page.ticket.symbol,
+            change_text(Some(change.amount), change.percent),
+            usd(line.min),
+            usd(line.max)
+        ),
+        _ => format!("No price history for {over} yet."),
+    };
+    view! {
+        <ChartCard title="Price" id="price-chart" href_base=format!("/trade/{}?", page.ticket.symbol)
+                   range=page.range line=page.chart size=(PRICE_CHART_WIDTH, PRICE_CHART_HEIGHT)
+                   height_class="h-48" summary/>
+    }
+}
+
+#[component]
+fn KeyFacts(page: AssetPage) -> impl IntoView {
+    let range = |r: Option<PriceRange>| {
+        r.map(|r| format!("{} – {}", usd(r.low), usd(r.high)))
+            .unwrap_or_else(|| "—".into())
+    };
+    let facts = &page.ticket.facts;
+    let yes_no = |b: bool| if b { "Yes" } else { "No" }.to_owned();
+    let rows = vec![
+        ("Day's range".to_owned(), range(page.day_range)),
+        ("52-week range".to_owned(), range(page.year_range)),
+        ("Exchange".to_owned(), page.ticket.exchange.clone()),
+        ("Type".to_owned(), page.kind.clone()),
+        ("Currency".to_owned(), page.currency.clone()),
+        ("Tradable here".to_owned(), yes_no(facts.tradable)),
+        (
+            "Parts of a share (buy in dollars)".to_owned(),
+            yes_no(facts.fractionable),
+        ),
+    ];
+    view! {
+        <section class="card" aria-labelledby="facts-title">
+            <h2 id="facts-title" class="mb-3">"Key facts"</h2>
+            <DetailList rows/>
+        </section>
+    }
+}
+
+#[component]
+fn YourPosition(page: AssetPage) -> impl IntoView {
+    let Some(p) = page.position else {
+        return view! {
+            <section class="card" aria-labelledby="position-title">
+                <h2 id="position-title" class="mb-2">"Your position"</h2>
+                <p class="text-slate-600 dark:text-slate-400" data-testid="asset-position">{format!("You don't own {} yet. Buying power: {}.", page.ticket.symbol, usd(page.ticket.facts.buying_power))}</p>
+            </section>
+        }
+        .into_any();
+    };
+    let rows = vec![
+        ("Shares".to_owned(), shares_text(p.quantity)),
+        ("Average cost".to_owned(), usd(p.average_cost)),
+        ("Market value".to_owned(), usd(p.market_value)),
+        (
+            "Profit or loss".to_owned(),
+            change_text(Some(p.unrealized_pl), p.unrealized_pl_percent),
+        ),
+    ];
+    view! {
+        <section class="card" aria-labelledby="position-title" data-testid="asset-position">
+            <h2 id="position-title" class="mb-3">"Your position"</h2>
+            <DetailList rows/>
+        </section>
+    }
+    .into_any()
+}
+
+/// The asset's name, price, shares held and buying power, above a ticket being reviewed.
 #[component]
 fn AssetHeader(context: TicketContext) -> impl IntoView {
     let facts = &context.facts;

@@ -8,6 +8,7 @@ pub mod db;
 pub mod health;
 pub mod idempotency;
 pub mod live;
+pub mod market;
 pub mod onboarding;
 pub mod portfolio;
 pub mod request;

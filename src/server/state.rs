@@ -28,6 +28,8 @@ pub struct AppState {
     pub portfolios: super::portfolio::ReadingCache,
     /// Approved KYC statuses of the last minute, by investor id (`api::onboarding`).
     pub approvals: super::portfolio::ApprovalCache,
+    /// Recent bars by symbol and span, shared by every investor (`server::market`).
+    pub bars: super::market::BarsCache,
 }
 
 impl AppState {
@@ -49,6 +51,7 @@ impl AppState {
             live: super::live::hub(),
             portfolios: super::portfolio::reading_cache(),
             approvals: super::portfolio::approval_cache(),
+            bars: super::market::bars_cache(),
         }
     }
 }
