@@ -1,5 +1,5 @@
 import { expect, type Page } from "@playwright/test";
-import { gotoHydrated } from "./helpers";
+import { gotoHydrated, shot } from "./helpers";
 
 /**
  * Trading steps of the journey, for a signed-in, approved user with cash. Not a spec of its
@@ -10,13 +10,32 @@ const sentence = (page: Page) => page.getByTestId("order-sentence");
 const orderState = (page: Page) => page.locator("[data-order-state]");
 const amount = (page: Page) => page.getByLabel("Amount", { exact: true });
 
-/** Searches by name, buys $50 of Apple by dollars (double-clicked) and watches it fill. */
+/** Finds Apple through the suggestions as they are typed, reads its page, buys $50 of it by
+ * dollars (double-clicked) and watches it fill. */
 export async function buyByDollars(page: Page) {
   await gotoHydrated(page, "/trade");
-  await page.getByLabel("Symbol or name").fill("Apple");
-  await page.getByRole("button", { name: "Search" }).click();
-  await page.getByTestId("asset-hit").filter({ hasText: "AAPL" }).first().click();
+  const search = page.getByRole("combobox", { name: "Symbol or name" });
+  await search.pressSequentially("Appl", { delay: 30 });
+  const suggestion = page.getByTestId("asset-suggestion").filter({ hasText: "AAPL" });
+  await expect(suggestion).toBeVisible();
+  await shot(page, "trade-suggestions");
+  await expect(search).toHaveAttribute("aria-expanded", "true");
+  await search.press("ArrowDown");
+  await expect(page.getByRole("option", { selected: true })).toContainText("AAPL");
+  await search.press("Enter");
   await expect(page).toHaveURL(/\/trade\/AAPL$/);
+  await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
+  // The asset page: price, the day's change in words, a chart with ranges, key facts.
+  await expect(page.getByRole("heading", { name: "Apple Inc." })).toBeVisible();
+  await expect(page.getByTestId("asset-price")).toHaveText(/^\$\d/);
+  await expect(page.getByTestId("asset-day-change")).toHaveText(/(up|down|unchanged) today$/);
+  await expect(page.getByTestId("price-chart")).toBeVisible();
+  await page.getByRole("link", { name: "1Y" }).click();
+  await expect(page).toHaveURL(/range=1y/);
+  await expect(page.getByTestId("price-chart-summary")).toContainText("over the last year");
+  await expect(page.getByText("52-week range")).toBeVisible();
+  await expect(page.getByTestId("asset-position")).toContainText("You don't own AAPL yet");
+  await shot(page, "trade-asset-page");
   await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
   // A market order asks for no prices.
   await expect(page.getByLabel("Limit price (USD)")).toBeHidden();
@@ -27,6 +46,7 @@ export async function buyByDollars(page: Page) {
   await page.getByRole("button", { name: "Review order" }).click();
   await expect(sentence(page)).toHaveText("Buy $50.00 of AAPL at the market price, good for today.");
   await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
+  await shot(page, "trade-review");
   await page.getByRole("button", { name: "Place buy order" }).dblclick();
   await expect(page).toHaveURL(/\/orders\/ord_/);
   await expect(orderState(page)).toHaveAttribute("data-order-state", "filled", { timeout: 20_000 });
@@ -54,9 +74,22 @@ export async function restALimitBuyThenCancel(page: Page) {
   await expect(page.getByRole("button", { name: "Cancel this order" })).toBeHidden();
 }
 
-/** Asks to sell more than is held (refused next to the field), then sells part. */
+/** With the portfolio and the activity feed open in other tabs, asks to sell more than is held
+ * (refused next to the field), then sells part: both tabs update without a reload. */
 export async function sellPart(page: Page) {
+  const portfolio = await page.context().newPage();
+  await gotoHydrated(portfolio, "/portfolio");
+  const held = portfolio.getByTestId("position-row").filter({ hasText: "AAPL" });
+  const before = Number(await held.getAttribute("data-shares"));
+  expect(before).toBeGreaterThan(0.1);
+  const activity = await page.context().newPage();
+  await gotoHydrated(activity, "/activity");
+  const sells = activity.getByTestId("activity-item").filter({ hasText: "Sell · " });
+  await expect(sells).toHaveCount(0);
+
+  await page.bringToFront();
   await gotoHydrated(page, "/trade/AAPL");
+  await expect(page.getByTestId("asset-position")).toContainText("Shares");
   await page.getByLabel("Sell", { exact: true }).check();
   await amount(page).fill("10");
   await page.getByRole("button", { name: "Review order" }).click();
@@ -67,6 +100,14 @@ export async function sellPart(page: Page) {
   await expect(sentence(page)).toHaveText("Sell 0.1 shares of AAPL at the market price, good for today.");
   await page.getByRole("button", { name: "Place sell order" }).click();
   await expect(orderState(page)).toHaveAttribute("data-order-state", "filled", { timeout: 20_000 });
+
+  // The other tabs were not reloaded: their live regions followed the fill.
+  await expect(held).toHaveAttribute("data-shares", String(Number((before - 0.1).toFixed(6))), { timeout: 15_000 });
+  await expect(sells).toHaveCount(1, { timeout: 15_000 });
+  await shot(portfolio, "portfolio-after-sale");
+  await shot(activity, "activity-after-sale");
+  await portfolio.close();
+  await activity.close();
 
   await gotoHydrated(page, "/orders");
   await expect(page.getByTestId("order-row")).toHaveCount(3);

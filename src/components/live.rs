@@ -88,6 +88,89 @@ where
     let _ = (about, moving, ask);
 }
 
+/// How long a refreshed page region waits after an event before asking (events come in bursts:
+/// an order's fill, then its transaction).
+pub const REFRESH_SETTLE: Duration = Duration::from_millis(600);
+/// How often a live region is refreshed anyway (prices move; a lost event is made up for).
+pub const REFRESH_EVERY: Duration = Duration::from_secs(30);
+
+/// Keeps the server-rendered element `#{region}` of this page current without a reload: on
+/// each of the investor's live events (and every [`REFRESH_EVERY`]) it fetches the page's own
+/// address again and swaps in the new content of that element. For pages that are read, not
+/// typed into (the portfolio, the activity feed, the dashboard): the region must hold no
+/// islands. Without JavaScript the page is what the server rendered.
+#[island]
+pub fn LiveRegion(#[prop(into)] region: String) -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    {
+        use std::cell::Cell;
+        use std::rc::Rc;
+        let busy = Rc::new(Cell::new(false));
+        let refresh = {
+            let region = region.clone();
+            move || {
+                if busy.replace(true) {
+                    return;
+                }
+                let (busy, region) = (Rc::clone(&busy), region.clone());
+                set_timeout(
+                    move || {
+                        leptos::task::spawn_local(async move {
+                            let _ = refresh::swap(&region).await;
+                            busy.set(false);
+                        })
+                    },
+                    REFRESH_SETTLE,
+                );
+            }
+        };
+        let refresh = Rc::new(refresh);
+        subscribe(None, {
+            let refresh = Rc::clone(&refresh);
+            move || refresh()
+        });
+        let _ = set_interval_with_handle(move || refresh(), REFRESH_EVERY);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = region;
+}
+
+#[cfg(feature = "hydrate")]
+mod refresh {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+
+    /// Fetches this page again and replaces `#region`'s content with the fresh one.
+    pub async fn swap(region: &str) -> Option<()> {
+        let window = web_sys::window()?;
+        let document = window.document()?;
+        let href = window.location().href().ok()?;
+        let response: web_sys::Response = JsFuture::from(window.fetch_with_str(&href))
+            .await
+            .ok()?
+            .unchecked_into();
+        // A signed-out session or a failing page leaves what is shown alone.
+        if !response.ok() || response.redirected() {
+            return None;
+        }
+        let html = JsFuture::from(response.text().ok()?)
+            .await
+            .ok()?
+            .as_string()?;
+        // Parsed as a document of its own: nothing in it runs, loads or shows.
+        let parsed = web_sys::DomParser::new()
+            .ok()?
+            .parse_from_string(&html, web_sys::SupportedType::TextHtml)
+            .ok()?;
+        let fresh = parsed.get_element_by_id(region)?;
+        let shown = document.get_element_by_id(region)?;
+        if shown.inner_html() != fresh.inner_html() {
+            shown.set_inner_html(&fresh.inner_html());
+        }
+        Some(())
+    }
+}
+
 #[cfg(feature = "hydrate")]
 mod asker {
     use std::cell::Cell;

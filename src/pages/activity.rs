@@ -1,5 +1,5 @@
 //! `/activity`: one feed of deposits, withdrawals, buys, sells and other transactions, newest
-//! first, filtered by kind, 20 a page.
+//! first, filtered by kind, 20 a page; new lines appear as they happen (`LiveRegion`).
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -7,6 +7,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::activity::{list_activity, ActivityItem, ACTIVITY_KINDS};
 use crate::components::journey::JourneyGate;
+use crate::components::live::LiveRegion;
 use crate::components::ui::{EmptyState, PageHeader, SkeletonRows};
 use crate::portfolio::signed_usd;
 
@@ -40,6 +41,7 @@ pub fn ActivityPage() -> impl IntoView {
         <PageHeader title="Activity" subtitle="Everything that moved in your account."/>
         <JourneyGate>
             <nav aria-label="Which activity" class="mb-4 flex flex-wrap gap-1">{tabs}</nav>
+            <div id="live-activity">
             <Transition fallback=|| view! { <SkeletonRows rows=6/> }>
                 {move || Suspend::new(async move {
                     let (kind, _) = asked();
@@ -64,6 +66,8 @@ pub fn ActivityPage() -> impl IntoView {
                     }
                 })}
             </Transition>
+            </div>
+            <LiveRegion region="live-activity"/>
         </JourneyGate>
     }
 }

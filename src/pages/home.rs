@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::activity::{get_dashboard, Dashboard};
+use crate::components::live::LiveRegion;
 use crate::components::ui::{PageHeader, SkeletonRows};
 use crate::money::usd;
 use crate::pages::activity::ActivityList;
@@ -17,7 +18,14 @@ pub fn HomePage() -> impl IntoView {
         <Transition fallback=|| view! { <SkeletonRows rows=4/> }>
             {move || Suspend::new(async move {
                 match dashboard.await {
-                    Ok(d) => view! { <DashboardView d/> }.into_any(),
+                    Ok(d) => {
+                        let live = d.portfolio.is_some();
+                        view! {
+                            <div id="live-dashboard"><DashboardView d/></div>
+                            {live.then(|| view! { <LiveRegion region="live-dashboard"/> })}
+                        }
+                        .into_any()
+                    }
                     // Signed out (or the dashboard failed): the landing page still works.
                     Err(_) => view! { <Landing/> }.into_any(),
                 }

@@ -1,14 +1,16 @@
 //! `/portfolio`: the total value, cash, buying power, today's change and the unrealised profit
 //! or loss; the value chart (an SVG drawn on the server, no chart library); the allocation; and
 //! the positions, sortable. Everything is in the first HTML: the page has no loading state and
-//! needs no JavaScript.
+//! needs no JavaScript. With it, the page follows the investor's live events (`LiveRegion`).
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::portfolio::{get_portfolio, ChartRange, Portfolio, CHART_HEIGHT, CHART_WIDTH};
+use crate::components::chart::ChartCard;
 use crate::components::journey::JourneyGate;
+use crate::components::live::LiveRegion;
 use crate::components::ui::{EmptyState, PageHeader, SkeletonRows};
 use crate::money::usd;
 use crate::portfolio::{change_text, signed_percent, signed_usd, SortBy};
@@ -28,6 +30,7 @@ pub fn PortfolioPage() -> impl IntoView {
         <Title text="Portfolio"/>
         <PageHeader title="Portfolio" subtitle="What you own and how it's doing."/>
         <JourneyGate>
+            <div id="live-portfolio">
             <Transition fallback=|| view! { <SkeletonRows rows=6/> }>
                 {move || Suspend::new(async move {
                     match data.await {
@@ -36,6 +39,8 @@ pub fn PortfolioPage() -> impl IntoView {
                     }
                 })}
             </Transition>
+            </div>
+            <LiveRegion region="live-portfolio"/>
         </JourneyGate>
     }
 }
@@ -84,20 +89,10 @@ fn PortfolioView(p: Portfolio) -> impl IntoView {
 
 #[component]
 fn ValueChart(p: Portfolio) -> impl IntoView {
-    let range = p.range;
-    let sort = p.sort.slug();
-    let links = ChartRange::ALL.map(|r| {
-        let current = r == range;
-        view! {
-            <a href=format!("/portfolio?range={}&sort={sort}", r.slug())
-               class="btn btn-ghost px-3 py-1 aria-[current=page]:bg-brand-50 aria-[current=page]:text-brand-700 dark:aria-[current=page]:bg-slate-800"
-               aria-current=current.then_some("page")>{r.label()}</a>
-        }
-    });
     let summary = match &p.chart {
         Some(line) => format!(
             "Portfolio value over the last {}: between {} and {}, now {}.",
-            match range {
+            match p.range {
                 ChartRange::Day => "day",
                 ChartRange::Week => "week",
                 ChartRange::Month => "month",
@@ -110,20 +105,11 @@ fn ValueChart(p: Portfolio) -> impl IntoView {
         None => "The chart fills in as your portfolio's value is recorded over time.".to_owned(),
     };
     view! {
-        <section class="card mb-6 space-y-3" aria-labelledby="chart-title">
-            <div class="flex flex-wrap items-center justify-between gap-2">
-                <h2 id="chart-title">"Value"</h2>
-                <nav aria-label="Chart range" class="flex gap-1">{links.collect_view()}</nav>
-            </div>
-            {p.chart.clone().map(|line| view! {
-                <svg viewBox=format!("0 0 {CHART_WIDTH} {CHART_HEIGHT}") preserveAspectRatio="none"
-                     class="h-40 w-full text-brand-600" role="img" aria-label=summary.clone() data-testid="value-chart">
-                    <path d=line.area fill="currentColor" fill-opacity="0.08" stroke="none"/>
-                    <path d=line.path fill="none" stroke="currentColor" stroke-width="2" vector-effect="non-scaling-stroke"/>
-                </svg>
-            })}
-            <p class="text-sm text-slate-600 dark:text-slate-400">{summary.clone()}</p>
-        </section>
+        <div class="mb-6">
+            <ChartCard title="Value" id="value-chart" href_base=format!("/portfolio?sort={}&", p.sort.slug())
+                       range=p.range line=p.chart size=(CHART_WIDTH, CHART_HEIGHT)
+                       height_class="h-40" summary/>
+        </div>
     }
 }
 
@@ -192,7 +178,7 @@ fn Positions(p: Portfolio) -> impl IntoView {
                     </thead>
                     <tbody>
                         {p.positions.into_iter().map(|r| view! {
-                            <tr data-testid="position-row">
+                            <tr data-testid="position-row" data-shares=r.quantity.round_dp(6).normalize().to_string()>
                                 <td>
                                     <a href=format!("/trade/{}", r.symbol) class="font-semibold">{r.symbol.clone()}</a>
                                     <div class="text-xs text-slate-500 dark:text-slate-400">{r.name.clone()}</div>
