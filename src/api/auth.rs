@@ -11,6 +11,9 @@ use crate::error::AppError;
 pub struct Me {
     pub name: String,
     pub email: String,
+    /// The investor's buying power, once their account is approved (from the portfolio
+    /// reading the invest pages keep; `None` before approval or when Bluum can't be read).
+    pub buying_power: Option<rust_decimal::Decimal>,
 }
 
 /// What the forgotten-password form shows after sending.
@@ -31,6 +34,20 @@ mod ssr {
     pub use crate::server::auth::audit::{self, Entry, Outcome};
     pub use crate::server::auth::{password, reset, session, throttle, totp, users};
 
+    /// The signed-in investor's buying power for the header, once their account is known to
+    /// be approved (the invest pages' `JourneyGate` keeps approvals); read through the
+    /// portfolio cache, so a page view rarely asks Bluum. `None` on any failure: the header
+    /// then shows no balance rather than an error.
+    pub async fn buying_power() -> Option<rust_decimal::Decimal> {
+        let me = crate::api::require_investor().await.ok()?;
+        let app = state();
+        app.approvals.get(me.investor_id.as_str()).await?;
+        crate::server::portfolio::balances(&app.bluum, &app.portfolios, &me.investor_id)
+            .await
+            .ok()
+            .map(|b| b.buying_power)
+    }
+
     /// The one message for a wrong email or password, so it never tells which.
     pub const INVALID_CREDENTIALS: &str = "Email or password is incorrect.";
 
@@ -47,10 +64,13 @@ mod ssr {
 /// Who is signed in (None when nobody is).
 #[server(endpoint = "auth/whoami")]
 pub async fn whoami() -> Result<Option<Me>, AppError> {
-    let user = crate::api::optional_user().await?;
-    Ok(user.map(|u| Me {
-        name: u.name,
-        email: u.email,
+    let Some(user) = crate::api::optional_user().await? else {
+        return Ok(None);
+    };
+    Ok(Some(Me {
+        buying_power: ssr::buying_power().await,
+        name: user.name,
+        email: user.email,
     }))
 }
 

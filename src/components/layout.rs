@@ -5,7 +5,9 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_location;
 
 use super::form::Form;
-use crate::api::auth::{whoami, SignOut};
+use crate::api::auth::{whoami, Me, SignOut};
+use crate::error::AppError;
+use crate::money::usd;
 
 /// One entry of the main navigation.
 struct NavItem {
@@ -63,6 +65,9 @@ pub fn AppLayout(children: Children) -> impl IntoView {
 
 #[component]
 fn Header() -> impl IntoView {
+    // Asked once per page for both account slots (wide screens and the phone menu).
+    let location = use_location();
+    let me = Resource::new(move || location.pathname.get(), |_| whoami());
     let nav_links = move |extra: &'static str| {
         NAV.iter()
             .map(|item| {
@@ -88,7 +93,7 @@ fn Header() -> impl IntoView {
                     {nav_links("")}
                 </nav>
                 <div class="ml-auto hidden items-center gap-2 lg:flex">
-                    <AccountSlot/>
+                    <AccountSlot me/>
                 </div>
                 <div
                     id="mobile-menu"
@@ -98,7 +103,7 @@ fn Header() -> impl IntoView {
                         {nav_links("block")}
                     </nav>
                     <div class="mt-3 flex gap-2 border-t border-slate-200 pt-3 dark:border-slate-800">
-                        <AccountSlot/>
+                        <AccountSlot me/>
                     </div>
                 </div>
             </PhoneMenu>
@@ -138,12 +143,11 @@ fn PhoneMenu(children: Children) -> impl IntoView {
     }
 }
 
-/// The signed-in state slot: who is signed in (with the account link and sign out), or the
-/// ways in. Asked again at every navigation, so signing in or out shows at once.
+/// The signed-in state slot: the buying power (once the account is approved), who is signed
+/// in (with the account link and sign out), or the ways in. `me` is asked again at every
+/// navigation, so signing in or out shows at once.
 #[component]
-fn AccountSlot() -> impl IntoView {
-    let location = use_location();
-    let me = Resource::new(move || location.pathname.get(), |_| whoami());
+fn AccountSlot(me: Resource<Result<Option<Me>, AppError>>) -> impl IntoView {
     let signed_out = || {
         view! {
             <a href="/sign-in" class="btn btn-ghost">"Sign in"</a>
@@ -155,6 +159,12 @@ fn AccountSlot() -> impl IntoView {
             {move || Suspend::new(async move {
                 match me.await {
                     Ok(Some(me)) => view! {
+                        {me.buying_power.map(|power| view! {
+                            <a href="/transfers" class="btn btn-ghost flex-col items-start gap-0 py-1 text-left leading-tight" data-testid="header-buying-power">
+                                <span class="text-xs font-normal text-slate-500 dark:text-slate-400">"Buying power"</span>
+                                <span class="tabular text-sm">{usd(power)}</span>
+                            </a>
+                        })}
                         <a href="/account" class="btn btn-ghost" title=me.email.clone()>
                             <span class="sr-only">"Account: "</span>
                             <span data-testid="account-name">{me.name.clone()}</span>

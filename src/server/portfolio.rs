@@ -226,6 +226,20 @@ pub async fn current(
     })
 }
 
+/// The investor's wallet from the same reading as [`current`] (the header shows the buying
+/// power on every page), without counting as a page's use of it.
+pub async fn balances(
+    bluum: &BluumClient,
+    cache: &ReadingCache,
+    investor: &InvestorId,
+) -> Result<Balances, AppError> {
+    Ok(cached_reading(bluum, cache, investor)
+        .await?
+        .reading
+        .balances
+        .clone())
+}
+
 /// The cached reading of `investor`: a fresh one as it is; an older one as it is while one
 /// background read replaces it; none, read now (concurrent callers share the read).
 async fn cached_reading(

@@ -14,7 +14,7 @@
 //!
 //! The user is looked up once per request, by [`resolve_user`] (a middleware inside the session
 //! layer), and read from the request's extensions afterwards: a page that shows the user in
-//! three places asks the database once.
+//! three places asks the database once. The same goes for the user's investor id.
 
 use axum::extract::{Request, State};
 use axum::middleware::Next;
@@ -32,6 +32,11 @@ use crate::error::AppError;
 /// [`resolve_user`].
 #[derive(Debug, Clone)]
 pub struct CurrentUser(pub Option<User>);
+
+/// The signed-in user's investor id for this request, looked up at most once (the first
+/// [`require_investor`] asks the database; the others in the same request read it here).
+#[derive(Debug, Clone, Default)]
+struct InvestorLink(std::sync::Arc<tokio::sync::OnceCell<Option<String>>>);
 
 /// The signed-in user acting on their own investor: what every journey server function needs.
 #[derive(Debug, Clone)]
@@ -77,7 +82,15 @@ pub async fn require_user() -> Result<User, AppError> {
 /// [`AppError::NotOnboarded`] (409) when they have not opened an investing account yet.
 pub async fn require_investor() -> Result<InvestorContext, AppError> {
     let user = require_user().await?;
-    let Some(id) = investor_link::investor_id_of(&state().pool, user.id).await? else {
+    let memo = leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<InvestorLink>().cloned())
+        .unwrap_or_default();
+    let pool = state().pool;
+    let id = memo
+        .0
+        .get_or_try_init(|| investor_link::investor_id_of(&pool, user.id))
+        .await?;
+    let Some(id) = id.clone() else {
         return Err(AppError::NotOnboarded);
     };
     let investor_id = InvestorId::parse(id).map_err(AppError::internal)?;
@@ -99,6 +112,7 @@ pub async fn resolve_user(
     match current_user(&session, &state.pool).await {
         Ok(user) => {
             req.extensions_mut().insert(CurrentUser(user));
+            req.extensions_mut().insert(InvestorLink::default());
         }
         // Left unresolved: `optional_user` asks again and reports the failure properly.
         Err(err) => tracing::error!(error = %err, "could not resolve the signed-in user"),
