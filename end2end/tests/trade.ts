@@ -124,7 +124,8 @@ export async function seeThePortfolio(page: Page) {
   await expect(page.getByTestId("total-value")).toHaveText(/^\$\d{1,3}(,\d{3})*\.\d{2}$/);
   await expect(page.getByTestId("unrealized-pl")).toHaveText(/^[+−]?\$/);
   // The header carries the buying power on every page once the account is approved (in the
-  // phone menu on small screens).
+  // phone menu on small screens; known approved from the page before).
+  await gotoHydrated(page, "/portfolio");
   const power = await page.getByTestId("buying-power").textContent();
   await expect(page.getByTestId("header-buying-power").first()).toContainText(power ?? "missing");
 }
