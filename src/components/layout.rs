@@ -92,7 +92,7 @@ fn Header() -> impl IntoView {
                 <nav aria-label="Main" class="ml-6 hidden items-center gap-1 lg:flex">
                     {nav_links("")}
                 </nav>
-                <div class="ml-auto hidden items-center gap-2 lg:flex">
+                <div class="ml-auto hidden shrink-0 items-center gap-2 whitespace-nowrap lg:flex">
                     <AccountSlot me/>
                 </div>
                 <div
@@ -124,7 +124,7 @@ fn PhoneMenu(children: Children) -> impl IntoView {
         }
     });
     view! {
-        <div class="mx-auto flex min-h-16 max-w-6xl flex-wrap items-center gap-x-4 px-4 sm:px-6">
+        <div class="mx-auto flex min-h-16 max-w-6xl flex-wrap items-center gap-x-4 px-4 sm:px-6 lg:flex-nowrap">
             <button
                 id="menu-button"
                 type="button"
