@@ -79,8 +79,10 @@ pub async fn get_asset_page(
     };
     let mut line: Vec<(i64, Decimal)> = points.iter().map(|p| (p.at, p.close)).collect();
     // The line ends at the price shown above it.
-    if line.last().is_some_and(|(_, close)| *close != price) {
-        line.push((now.max(line.last().map_or(now, |(at, _)| at + 1)), price));
+    if let Some(&(last_at, close)) = line.last() {
+        if close != price {
+            line.push((now.max(last_at + 1), price));
+        }
     }
     let previous = reading.asset.previous_close.or(previous_close(&daily));
     let position = reading.position.map(|p| {
