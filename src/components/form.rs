@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
 use crate::onboarding::{check_tax_id, Draft, Step};
+use crate::trading::{self, Facts, TicketForm};
 
 /// Shortest password the server accepts (`server::auth::password::MIN_LENGTH` is this one).
 pub const MIN_PASSWORD_CHARS: usize = 12;
@@ -97,6 +98,9 @@ pub enum Checks {
     NewPassword(String),
     /// One step of the onboarding wizard; `today` (from the server) is for the age rule.
     Onboarding { step: Step, today: (i32, u8, u8) },
+    /// The trade ticket for `symbol`, against the quote, holding and buying power the page
+    /// was rendered with (the server checks again with fresh ones at review).
+    Ticket { symbol: String, facts: Facts },
 }
 
 impl Checks {
@@ -127,6 +131,26 @@ impl Checks {
                     }
                 }
                 errors
+            }
+            Checks::Ticket { symbol, facts } => {
+                let form = TicketForm {
+                    symbol: symbol.clone(),
+                    side: value("side").to_owned(),
+                    order_type: value("order_type").to_owned(),
+                    amount_in: value("amount_in").to_owned(),
+                    amount: value("amount").to_owned(),
+                    limit_price: value("limit_price").to_owned(),
+                    stop_price: value("stop_price").to_owned(),
+                    trail: value("trail").to_owned(),
+                    time_in_force: value("time_in_force").to_owned(),
+                };
+                match trading::check(&form, facts) {
+                    Ok(_) => Vec::new(),
+                    Err(errors) => errors
+                        .into_iter()
+                        .map(|(field, message)| (field.to_owned(), message))
+                        .collect(),
+                }
             }
         }
     }
@@ -186,12 +210,25 @@ mod browser {
         else {
             return;
         };
-        // GET forms (search) and file uploads go as the browser sends them. (Attributes, not
-        // `form.method()`: a field named `method` or `action` shadows those properties.)
+        let submitter = ev.submitter();
+        let skip_checks = submitter
+            .as_ref()
+            .is_some_and(|b| b.has_attribute("formnovalidate"));
+        // GET forms (search, the trade ticket's way to its review) and file uploads go as the
+        // browser sends them, once their checks pass. (Attributes, not `form.method()`: a field
+        // named `method` or `action` shadows those properties.)
         let attribute = |name: &str| form.get_attribute(name).unwrap_or_default();
         if attribute("method").eq_ignore_ascii_case("get")
             || attribute("enctype") == "multipart/form-data"
         {
+            if let (Some(checks), false) = (&checks, skip_checks) {
+                let errors = checks.run(&pairs(&form));
+                if !errors.is_empty() {
+                    ev.prevent_default();
+                    clear(&form);
+                    show_errors(&form, &errors);
+                }
+            }
             return;
         }
         ev.prevent_default();
@@ -202,7 +239,6 @@ mod browser {
         let Ok(data) = FormData::new_with_form(&form) else {
             return;
         };
-        let submitter = ev.submitter();
         if let Some(button) = &submitter {
             let name = button.get_attribute("name").unwrap_or_default();
             if !name.is_empty() {
@@ -210,9 +246,6 @@ mod browser {
                 let _ = data.append_with_str(&name, &value);
             }
         }
-        let skip_checks = submitter
-            .as_ref()
-            .is_some_and(|b| b.has_attribute("formnovalidate"));
         if let (Some(checks), false) = (checks, skip_checks) {
             let errors = checks.run(&pairs(&form));
             if !errors.is_empty() {
@@ -565,5 +598,43 @@ mod tests {
             ("agree_investor", "on"),
         ]));
         assert_eq!(fields(&errors), ["agree_margin", "tax_id"]);
+    }
+
+    #[test]
+    fn the_trade_ticket_is_checked_with_the_servers_rules_against_the_pages_facts() {
+        use rust_decimal::Decimal;
+        let checks = Checks::Ticket {
+            symbol: "AAPL".into(),
+            facts: Facts {
+                price: Decimal::new(20_000, 2),
+                tradable: true,
+                fractionable: true,
+                held: Decimal::new(5, 1),
+                buying_power: Decimal::new(100_000, 2),
+            },
+        };
+        let sell_too_many = [
+            ("side", "sell"),
+            ("order_type", "stop"),
+            ("amount_in", "shares"),
+            ("amount", "2"),
+            ("stop_price", "210"),
+            ("time_in_force", "gtc"),
+        ];
+        let errors = checks.run(&pairs(&sell_too_many));
+        assert_eq!(fields(&errors), ["stop_price"]);
+        assert!(errors[0].1.contains("below the current price of $200.00"));
+        let mut fine = sell_too_many;
+        fine[4] = ("stop_price", "190");
+        let errors = checks.run(&pairs(&fine));
+        assert_eq!(fields(&errors), ["amount"]);
+        fine[3] = ("amount", "0.5");
+        fine[1] = ("order_type", "market");
+        fine[5] = ("time_in_force", "day");
+        assert!(
+            checks.run(&pairs(&fine)).is_empty(),
+            "{:?}",
+            checks.run(&pairs(&fine))
+        );
     }
 }

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use crate::api::onboarding::{get_kyc_status, KycStage};
 use crate::components::ui::SkeletonRows;
 use crate::error::AppError;
+use crate::pages::errors::LoadError;
 
 #[component]
 pub fn JourneyGate(children: ChildrenFn) -> impl IntoView {
@@ -26,7 +27,7 @@ pub fn JourneyGate(children: ChildrenFn) -> impl IntoView {
                         _ => ("Your investing account is not active", "See its status for what you can do.", "/onboarding", "See its status"),
                     },
                     Err(AppError::NotOnboarded) => ("Open your investing account first", "A few questions, about five minutes. Then you can link a bank and invest.", "/onboarding", "Open your account"),
-                    Err(e) => return view! { <div role="alert" class="alert alert-error">{e.to_string()}</div> }.into_any(),
+                    Err(e) => return view! { <LoadError error=e/> }.into_any(),
                 };
                 view! {
                     <section class="card space-y-3">

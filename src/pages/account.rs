@@ -14,6 +14,7 @@ use crate::components::layout::SignOutForm;
 use crate::components::ui::{PageHeader, SkeletonRows, TextField};
 use crate::error::AppError;
 use crate::pages::auth::NewPasswordField;
+use crate::pages::errors::LoadError;
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
@@ -48,7 +49,7 @@ pub fn AccountPage() -> impl IntoView {
                     Err(AppError::NotSignedIn) => view! {
                         <div class="alert alert-info">"Please " <a href="/sign-in?next=/account">"sign in"</a> " to see your account."</div>
                     }.into_any(),
-                    Err(e) => view! { <div role="alert" class="alert alert-error">{e.to_string()}</div> }.into_any(),
+                    Err(e) => view! { <LoadError error=e/> }.into_any(),
                 }
             })}
         </Transition>

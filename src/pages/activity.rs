@@ -9,6 +9,7 @@ use crate::api::activity::{list_activity, ActivityItem, ACTIVITY_KINDS};
 use crate::components::journey::JourneyGate;
 use crate::components::live::LiveRegion;
 use crate::components::ui::{EmptyState, PageHeader, SkeletonRows};
+use crate::pages::errors::LoadError;
 use crate::portfolio::signed_usd;
 
 #[component]
@@ -62,7 +63,7 @@ pub fn ActivityPage() -> impl IntoView {
                             }
                             .into_any()
                         }
-                        Err(e) => view! { <div role="alert" class="alert alert-error">{e.to_string()}</div> }.into_any(),
+                        Err(e) => view! { <LoadError error=e/> }.into_any(),
                     }
                 })}
             </Transition>

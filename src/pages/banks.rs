@@ -15,6 +15,7 @@ use crate::api::banks::{
 use crate::components::form::{field_error, form_error, Form, FormAlert};
 use crate::components::ui::{EmptyState, PageHeader, SelectField, SkeletonRows, TextField};
 use crate::error::AppError;
+use crate::pages::errors::LoadError;
 use sim_link::{LinkState, SimulatedLink};
 
 /// What a bank page shows when it cannot load: onboarding first, signing in, or the error.
@@ -34,9 +35,7 @@ fn load_error(err: AppError) -> AnyView {
             </div>
         }
         .into_any(),
-        err => {
-            view! { <div role="alert" class="alert alert-error">{err.to_string()}</div> }.into_any()
-        }
+        err => view! { <LoadError error=err/> }.into_any(),
     }
 }
 

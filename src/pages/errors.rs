@@ -3,6 +3,8 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::error::AppError;
+
 /// Rendered for any path no route matches; answers with HTTP 404.
 #[component]
 pub fn NotFoundPage() -> impl IntoView {
@@ -23,23 +25,25 @@ pub fn NotFoundPage() -> impl IntoView {
     }
 }
 
-/// Shown by an `ErrorBoundary` when part of a page fails to load.
+/// What a page shows where its data would be when loading it failed: the message (which says
+/// whose fault it was, with a reference to quote) and a way to try again. Nothing that did not
+/// load is shown as if it had; the rest of the page and the app keep working.
 #[component]
-pub fn ErrorPanel(errors: ArcRwSignal<Errors>) -> impl IntoView {
-    let messages = move || {
-        errors
-            .get()
-            .into_iter()
-            .map(|(_, e)| e.to_string())
-            .collect::<Vec<_>>()
+pub fn LoadError(error: AppError) -> impl IntoView {
+    let signed_out = matches!(error, AppError::NotSignedIn);
+    let message = match &error {
+        AppError::NotFound => "We couldn't find that. Check the address and try again.".to_owned(),
+        other => other.to_string(),
     };
     view! {
-        <div role="alert" class="alert alert-error">
-            <p class="font-semibold">"This part of the page didn't load."</p>
-            <ul class="mt-1 list-disc pl-5">
-                {move || messages().into_iter().map(|m| view! { <li>{m}</li> }).collect_view()}
-            </ul>
-            <a href="" class="mt-2 inline-block font-semibold">"Try again"</a>
+        <div role="alert" class="alert alert-error" data-testid="load-error">
+            <p>{message}</p>
+            {if signed_out {
+                view! { <a href="/sign-in" class="mt-2 inline-block font-semibold underline">"Sign in"</a> }.into_any()
+            } else {
+                // An empty href is this page again, query included.
+                view! { <a href="" class="mt-2 inline-block font-semibold underline">"Try again"</a> }.into_any()
+            }}
         </div>
     }
 }

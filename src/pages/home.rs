@@ -7,8 +7,10 @@ use leptos_meta::Title;
 use crate::api::activity::{get_dashboard, Dashboard};
 use crate::components::live::LiveRegion;
 use crate::components::ui::{PageHeader, SkeletonRows};
+use crate::error::AppError;
 use crate::money::usd;
 use crate::pages::activity::ActivityList;
+use crate::pages::errors::LoadError;
 use crate::portfolio::change_text;
 
 #[component]
@@ -26,8 +28,14 @@ pub fn HomePage() -> impl IntoView {
                         }
                         .into_any()
                     }
-                    // Signed out (or the dashboard failed): the landing page still works.
-                    Err(_) => view! { <Landing/> }.into_any(),
+                    Err(AppError::NotSignedIn) => view! { <Landing/> }.into_any(),
+                    // Signed in, but Bluum (or our side) failed: say so, never a half-empty
+                    // dashboard.
+                    Err(e) => view! {
+                        <PageHeader title="Home"/>
+                        <LoadError error=e/>
+                    }
+                    .into_any(),
                 }
             })}
         </Transition>

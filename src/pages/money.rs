@@ -25,9 +25,10 @@ use crate::components::ui::{
 use crate::error::AppError;
 use crate::money::usd;
 use crate::pages::banks::LinkActions;
+use crate::pages::errors::LoadError;
 
 fn error_alert(err: AppError) -> AnyView {
-    view! { <div role="alert" class="alert alert-error">{err.to_string()}</div> }.into_any()
+    view! { <LoadError error=err/> }.into_any()
 }
 
 /// The wallet in one card.

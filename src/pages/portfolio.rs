@@ -13,6 +13,7 @@ use crate::components::journey::JourneyGate;
 use crate::components::live::LiveRegion;
 use crate::components::ui::{EmptyState, PageHeader, SkeletonRows};
 use crate::money::usd;
+use crate::pages::errors::LoadError;
 use crate::portfolio::{change_text, signed_percent, signed_usd, SortBy};
 
 #[component]
@@ -35,7 +36,7 @@ pub fn PortfolioPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(p) => view! { <PortfolioView p/> }.into_any(),
-                        Err(e) => view! { <div role="alert" class="alert alert-error">{e.to_string()}</div> }.into_any(),
+                        Err(e) => view! { <LoadError error=e/> }.into_any(),
                     }
                 })}
             </Transition>

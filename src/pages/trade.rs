@@ -19,7 +19,7 @@ use crate::api::trading::{
     OrderReview, OrderState, OrderView, PlaceOrder, TicketContext,
 };
 use crate::components::chart::ChartCard;
-use crate::components::form::{form_error, Form, FormAlert};
+use crate::components::form::{form_error, Checks, Form, FormAlert, FormEnhancer};
 use crate::components::journey::JourneyGate;
 use crate::components::live::keep_asking;
 use crate::components::ui::{
@@ -28,6 +28,7 @@ use crate::components::ui::{
 use crate::error::AppError;
 use crate::market::PriceRange;
 use crate::money::usd;
+use crate::pages::errors::LoadError;
 use crate::portfolio::change_text;
 use crate::trading::{shares_text, OrderKind, Side, Size, TicketForm, TimeInForce};
 
@@ -37,11 +38,7 @@ const POPULAR: &[&str] = &[
 ];
 
 fn error_alert(err: AppError) -> AnyView {
-    let message = match err {
-        AppError::NotFound => "We couldn't find that. Check the symbol and try again.".to_owned(),
-        other => other.to_string(),
-    };
-    view! { <div role="alert" class="alert alert-error">{message}</div> }.into_any()
+    view! { <LoadError error=err/> }.into_any()
 }
 
 /// `/trade`: search by symbol or name.
@@ -512,37 +509,46 @@ fn ChooseOrder(
         }
     };
     let path = format!("/trade/{}", context.symbol);
+    // The server's rules, run in the browser as each field is left and before the review.
+    let checks = Checks::Ticket {
+        symbol: context.symbol.clone(),
+        facts: context.facts.clone(),
+    };
+    let hide_alert = other.is_none();
+    let ticket = view! {
+        <form method="get" action=path class="space-y-4">
+            <div role="alert" data-form-alert="" class="alert alert-error" hidden=hide_alert>{other}</div>
+            <input type="hidden" name="review" value="1"/>
+            <fieldset class="field" aria-describedby="side-error">
+                <legend class="label">"Buy or sell"</legend>
+                <div class="flex gap-6">{radio("buy", "Buy")} {radio("sell", "Sell")}</div>
+                <p id="side-error" class="field-error" hidden=of("side").get_untracked().is_none()>{of("side").get_untracked()}</p>
+            </fieldset>
+            <SelectField name="order_type" label="Order type" options=types value=order_type.clone() required=true hint=type_hint error=of("order_type")/>
+            <div class="grid grid-cols-2 gap-3">
+                <SelectField name="amount_in" label="Amount in" options=amount_in value=or(&form.amount_in, "shares") error=of("amount_in")/>
+                <TextField name="amount" label="Amount" value=form.amount.clone() inputmode="decimal" autocomplete="off" required=true error=of("amount")/>
+            </div>
+            <div data-for-types="limit stop_limit">
+                <TextField name="limit_price" label="Limit price (USD)" value=form.limit_price.clone() inputmode="decimal" autocomplete="off" hint="Limit and stop limit orders." error=of("limit_price")/>
+            </div>
+            <div data-for-types="stop stop_limit">
+                <TextField name="stop_price" label="Stop price (USD)" value=form.stop_price.clone() inputmode="decimal" autocomplete="off" hint="Stop and stop limit orders." error=of("stop_price")/>
+            </div>
+            <div data-for-types="trailing_stop_percent trailing_stop_price">
+                <TextField name="trail" label="Trailing amount (% or USD)" value=form.trail.clone() inputmode="decimal" autocomplete="off" hint="Trailing stops: how far the stop follows the price." error=of("trail")/>
+            </div>
+            <SelectField name="time_in_force" label="Good for" options=tifs value=time_in_force hint=tif_hint error=of("time_in_force")/>
+            <div class="flex gap-2">
+                <button type="submit" class="btn btn-primary">"Review order"</button>
+                <a href="/trade" class="btn btn-ghost">"Cancel"</a>
+            </div>
+        </form>
+    };
     view! {
         <section class="card max-w-xl" aria-labelledby="ticket-title">
             <h2 id="ticket-title" class="mb-4">"Order"</h2>
-            <form method="get" action=path class="space-y-4">
-                {other.map(|m| view! { <div role="alert" class="alert alert-error">{m}</div> })}
-                <input type="hidden" name="review" value="1"/>
-                <fieldset class="field" aria-describedby="side-error">
-                    <legend class="label">"Buy or sell"</legend>
-                    <div class="flex gap-6">{radio("buy", "Buy")} {radio("sell", "Sell")}</div>
-                    <p id="side-error" class="field-error" hidden=of("side").get_untracked().is_none()>{of("side").get_untracked()}</p>
-                </fieldset>
-                <SelectField name="order_type" label="Order type" options=types value=order_type.clone() required=true hint=type_hint error=of("order_type")/>
-                <div class="grid grid-cols-2 gap-3">
-                    <SelectField name="amount_in" label="Amount in" options=amount_in value=or(&form.amount_in, "shares") error=of("amount_in")/>
-                    <TextField name="amount" label="Amount" value=form.amount.clone() inputmode="decimal" autocomplete="off" required=true error=of("amount")/>
-                </div>
-                <div data-for-types="limit stop_limit">
-                    <TextField name="limit_price" label="Limit price (USD)" value=form.limit_price.clone() inputmode="decimal" autocomplete="off" hint="Limit and stop limit orders." error=of("limit_price")/>
-                </div>
-                <div data-for-types="stop stop_limit">
-                    <TextField name="stop_price" label="Stop price (USD)" value=form.stop_price.clone() inputmode="decimal" autocomplete="off" hint="Stop and stop limit orders." error=of("stop_price")/>
-                </div>
-                <div data-for-types="trailing_stop_percent trailing_stop_price">
-                    <TextField name="trail" label="Trailing amount (% or USD)" value=form.trail.clone() inputmode="decimal" autocomplete="off" hint="Trailing stops: how far the stop follows the price." error=of("trail")/>
-                </div>
-                <SelectField name="time_in_force" label="Good for" options=tifs value=time_in_force hint=tif_hint error=of("time_in_force")/>
-                <div class="flex gap-2">
-                    <button type="submit" class="btn btn-primary">"Review order"</button>
-                    <a href="/trade" class="btn btn-ghost">"Cancel"</a>
-                </div>
-            </form>
+            <FormEnhancer checks=Some(checks)>{ticket}</FormEnhancer>
             <FieldsForOrderType initial=order_type/>
         </section>
     }

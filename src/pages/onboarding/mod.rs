@@ -14,7 +14,8 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api::onboarding::{onboarding_state, Onboarding, SaveStep, SubmitApplication};
 use crate::components::ui::{PageHeader, SkeletonRows};
-use crate::error::AppError;
+use crate::pages::errors::LoadError;
+
 use crate::onboarding::Step;
 
 pub use status::KycStatusView;
@@ -42,15 +43,11 @@ pub fn OnboardingPage() -> impl IntoView {
                     }
                     Err(e) => view! {
                         <PageHeader title="Open your investing account"/>
-                        <div role="alert" class="alert alert-error">{message(&e)}</div>
+                        <LoadError error=e/>
                     }
                     .into_any(),
                 }
             })}
         </Transition>
     }
-}
-
-fn message(err: &AppError) -> String {
-    err.to_string()
 }
