@@ -52,6 +52,10 @@ pub enum AppError {
     /// at most once.
     #[error("We couldn't confirm this with our investing partner yet. It will not happen twice: check Transfers in a minute to see where it stands (ref {request_id}).")]
     Unconfirmed { request_id: String },
+    /// The request could not be read (a malformed form or body, a missing or mistyped field):
+    /// not something our own pages send.
+    #[error("This request couldn't be read. Reload the page and try again.")]
+    BadRequest,
     /// The browser could not reach our server (offline, or the answer was cut off).
     #[error("We couldn't reach Bluum Invest. Check your connection and try again.")]
     Network,
@@ -73,6 +77,7 @@ impl AppError {
     /// (`server::server_fns::status_from_error`); the browser reads the body.
     pub fn status_code(&self) -> u16 {
         match self {
+            Self::BadRequest => 400,
             Self::NotSignedIn => 401,
             Self::Forbidden => 403,
             Self::NotFound => 404,
@@ -131,10 +136,15 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     /// Failures outside our code: the request never arrived or the answer could not be read
-    /// (`Network`), or the framework could not decode it (`Internal`, with no request id).
+    /// (`Network`), the request's arguments could not be decoded (`BadRequest`), or anything
+    /// else in the framework (`Internal`, with no request id).
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
             ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => Self::Network,
+            ServerFnErrorErr::Args(_)
+            | ServerFnErrorErr::MissingArg(_)
+            | ServerFnErrorErr::Deserialization(_)
+            | ServerFnErrorErr::UnsupportedRequestMethod(_) => Self::BadRequest,
             _ => Self::Internal {
                 request_id: "n/a".into(),
             },

@@ -8,6 +8,7 @@
 //! - [`error`]: [`error::AppError`], the one error type server functions return.
 //! - [`onboarding`]: the onboarding wizard's steps and rules, shared by server and browser.
 //! - [`money`]: amounts as typed and as shown, shared by server and browser.
+//! - [`text`]: the rules for names and free text every form applies.
 //! - [`trading`], [`portfolio`], [`market`]: the ticket's rules, the portfolio's figures and an
 //!   asset's price figures, worked out with exact decimals, shared by server and browser.
 //! - `server` (ssr only): configuration, database, telemetry, HTTP router and start-up.
@@ -24,6 +25,7 @@ pub mod money;
 pub mod onboarding;
 pub mod pages;
 pub mod portfolio;
+pub mod text;
 pub mod trading;
 
 #[cfg(feature = "ssr")]

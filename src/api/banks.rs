@@ -366,6 +366,7 @@ pub async fn connect_manual(
     if bank_name.is_empty() || bank_name.chars().count() > 100 {
         return Err(field("bank_name", "Enter the name of your bank."));
     }
+    crate::text::free_text(bank_name).map_err(|m| field("bank_name", m))?;
     let holder = account_holder_name.trim();
     if holder.is_empty() || holder.chars().count() > 100 {
         return Err(field(
@@ -373,6 +374,7 @@ pub async fn connect_manual(
             "Enter the name on the account.",
         ));
     }
+    crate::text::person_name(holder).map_err(|m| field("account_holder_name", m))?;
     let routing: String = routing_number
         .expose()
         .chars()

@@ -36,6 +36,20 @@ pub fn document_mime(file_name: &str) -> Option<&'static str> {
         .map(|(_, mime)| *mime)
 }
 
+/// Whether `bytes` start the way a file of type `mime` does (its "magic number"), so a file
+/// renamed to look like another kind is refused.
+pub fn content_matches(mime: &str, bytes: &[u8]) -> bool {
+    let starts = |magic: &[u8]| bytes.starts_with(magic);
+    match mime {
+        "application/pdf" => starts(b"%PDF-"),
+        "image/png" => starts(b"\x89PNG\r\n\x1a\n"),
+        "image/jpeg" => starts(b"\xff\xd8\xff"),
+        // Word 97-2003 files are OLE compound files; .docx files are zip archives.
+        "application/msword" => starts(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"),
+        _ => starts(b"PK\x03\x04"),
+    }
+}
+
 /// Where the signed-in user is in onboarding.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Onboarding {
@@ -528,12 +542,28 @@ pub async fn upload_document(
     else {
         return Err(AppError::validation("document", "Choose a file to upload."));
     };
+    // Browsers send a file's own name; a path in it is not one of theirs.
+    if file_name.contains(['/', '\\'])
+        || file_name.contains("..")
+        || file_name.chars().count() > 200
+    {
+        return Err(AppError::validation(
+            "document",
+            "Rename the file: use a short name without / or \\ or \"..\".",
+        ));
+    }
     let Some(mime) = document_mime(&file_name) else {
         return Err(AppError::validation(
             "document",
             "Upload a PDF, JPG, PNG, DOC or DOCX file.",
         ));
     };
+    if !content_matches(mime, &bytes) {
+        return Err(AppError::validation(
+            "document",
+            "This file isn't the kind its name says. Upload a real PDF, JPG, PNG, DOC or DOCX file.",
+        ));
+    }
     let size = bytes.len();
     let doc = state()
         .bluum

@@ -5,7 +5,9 @@
 //!   sensitive header value);
 //! - a per-request timeout;
 //! - one process-wide rate limiter (governor), so all requests together stay under the key
-//!   pair's limit (10 req/s sandbox, 25 production);
+//!   pair's limit (10 req/s sandbox, 25 production), and, when several instances of the app
+//!   use one key pair, a [`SharedBudget`] they all draw from (the app keeps it in Postgres:
+//!   `server::rate_budget`);
 //! - retries with jittered exponential backoff on 429 (waiting `Retry-After`), 500/502/503/504,
 //!   timeouts and connection failures, but only when repeating the request is safe: reads,
 //!   and writes that carry an `Idempotency-Key` (the same key on every attempt, so Bluum
@@ -111,7 +113,18 @@ struct Inner {
     base_url: Url,
     authorization: HeaderValue,
     limiter: DefaultDirectRateLimiter,
+    /// The budget shared with other processes using the same key pair, if any.
+    shared: Option<Arc<dyn SharedBudget>>,
     max_retries: u32,
+}
+
+/// The key pair's request budget when several processes use it: Bluum limits requests per
+/// key pair, not per process, so each instance of the app must not assume all of it.
+pub trait SharedBudget: Send + Sync + 'static {
+    /// Waits until one more request may be sent. Must not fail: when the budget cannot be
+    /// reached, an implementation lets the request go (the process's own limiter and Bluum's
+    /// 429 answers, which are retried, still hold the rate).
+    fn until_ready(&self) -> futures::future::BoxFuture<'_, ()>;
 }
 
 impl std::fmt::Debug for BluumClient {
@@ -186,9 +199,20 @@ impl BluumClient {
                 // A token bucket of `rate` tokens refilled at `rate` per second, the same shape
                 // as Bluum's (and the simulator's) limiter.
                 limiter: RateLimiter::direct(Quota::per_second(rate)),
+                shared: None,
                 max_retries: config.max_retries,
             }),
         })
+    }
+
+    /// Draws every request from `budget` as well as from this process's own limiter. Call
+    /// before cloning the client (clones made earlier keep their budget).
+    pub fn with_shared_budget(mut self, budget: Arc<dyn SharedBudget>) -> Self {
+        match Arc::get_mut(&mut self.inner) {
+            Some(inner) => inner.shared = Some(budget),
+            None => tracing::warn!("the Bluum client was cloned before its shared budget was set"),
+        }
+        self
     }
 
     // ---- investors --------------------------------------------------------------------------
@@ -776,6 +800,9 @@ impl BluumClient {
             attempt += 1;
             span.record("attempts", attempt);
             self.inner.limiter.until_ready().await;
+            if let Some(shared) = &self.inner.shared {
+                shared.until_ready().await;
+            }
             let Some(request) = self.build(&mut call) else {
                 // Only a multipart body cannot be rebuilt, and uploads are never retried.
                 return Err(BluumError::invalid_input(

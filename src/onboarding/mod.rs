@@ -633,8 +633,8 @@ impl Errors {
             }
         } else if value.chars().count() > max {
             self.add(field, format!("Keep it under {max} characters."));
-        } else if value.chars().any(char::is_control) {
-            self.add(field, "Remove the special characters.");
+        } else if let Err(message) = crate::text::free_text(value) {
+            self.add(field, message);
         }
     }
 
@@ -645,11 +645,8 @@ impl Errors {
             }
         } else if value.chars().count() > 50 {
             self.add(field, "Keep it under 50 characters.");
-        } else if !value
-            .chars()
-            .all(|c| c.is_alphabetic() || matches!(c, ' ' | '-' | '\'' | '.'))
-        {
-            self.add(field, "Use letters, spaces, hyphens and apostrophes only.");
+        } else if let Err(message) = crate::text::person_name(value) {
+            self.add(field, message);
         }
     }
 

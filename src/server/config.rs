@@ -35,6 +35,9 @@ pub enum BluumMode {
         /// `BLUUM_RATE_LIMIT`: requests per second for this key pair (Bluum allows 10 in the
         /// sandbox and 25 in production; the default follows the base URL).
         requests_per_second: u32,
+        /// `BLUUM_TIMEOUT_SECS`: how long one attempt may take before it counts as failed
+        /// (default 15).
+        timeout: std::time::Duration,
     },
 }
 
@@ -90,6 +93,8 @@ pub const BLUUM_SANDBOX_URL: &str = "https://sandbox.api.bluumfinance.com/v1";
 /// Bluum's production API.
 pub const BLUUM_PRODUCTION_URL: &str = "https://api.bluumfinance.com/v1";
 const DEFAULT_SITE_ADDR: &str = "127.0.0.1:3000";
+/// How long one call to Bluum may take by default.
+const DEFAULT_BLUUM_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(15);
 
 impl Config {
     /// Reads `.env` (if present) and then the process environment.
@@ -244,11 +249,27 @@ impl Config {
                         )
                     })?,
                 };
+                let timeout = match get("BLUUM_TIMEOUT_SECS") {
+                    None => DEFAULT_BLUUM_TIMEOUT,
+                    Some(raw) => raw
+                        .parse::<f64>()
+                        .ok()
+                        .filter(|s| (0.05..=300.0).contains(s))
+                        .map(std::time::Duration::from_secs_f64)
+                        .ok_or_else(|| {
+                            ConfigError::new(
+                                "BLUUM_TIMEOUT_SECS",
+                                format!("is {raw:?}, not a number of seconds"),
+                                "set it to how long one call to Bluum may take, e.g. 15",
+                            )
+                        })?,
+                };
                 BluumMode::Remote {
                     base_url,
                     api_key,
                     api_secret: SecretString::from(api_secret),
                     requests_per_second,
+                    timeout,
                 }
             }
         };

@@ -11,6 +11,7 @@ pub mod live;
 pub mod market;
 pub mod onboarding;
 pub mod portfolio;
+pub mod rate_budget;
 pub mod request;
 pub mod security;
 pub mod server_fns;
@@ -154,6 +155,10 @@ pub fn build_router(state: AppState, session_store: PostgresStore) -> Router {
             _,
         >(context, shell))
         .layer(axum::middleware::from_fn(server_fns::status_from_error))
+        .layer(axum::middleware::from_fn(server_fns::multipart_only))
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+            server_fns::on_panic,
+        ))
         // Outside status_from_error, which reads error bodies as JSON.
         .layer(assets::compression())
         .layer(axum::middleware::from_fn_with_state(

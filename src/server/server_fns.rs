@@ -38,3 +38,49 @@ pub async fn status_from_error(req: Request, next: Next) -> Response {
     }
     Response::from_parts(parts, Body::from(bytes))
 }
+
+/// Server functions that take a multipart upload (their forms use
+/// `enctype="multipart/form-data"`).
+const MULTIPART_ENDPOINTS: &[&str] = &["/api/onboarding/document"];
+
+/// Refuses a request to an upload endpoint that is not `multipart/form-data` with a boundary,
+/// with a message for the file field. (Leptos's multipart decoder would panic on it.)
+pub async fn multipart_only(req: Request, next: Next) -> Response {
+    if !MULTIPART_ENDPOINTS.contains(&req.uri().path()) || req.method() != http::Method::POST {
+        return next.run(req).await;
+    }
+    let multipart = req
+        .headers()
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| {
+            let ct = ct.to_ascii_lowercase();
+            ct.starts_with("multipart/form-data")
+                && ct
+                    .split(';')
+                    .filter_map(|p| p.trim().strip_prefix("boundary="))
+                    .any(|b| !b.trim_matches('"').is_empty())
+        });
+    if multipart {
+        return next.run(req).await;
+    }
+    let err = AppError::validation("document", "Choose a file to upload.");
+    let body = serde_json::to_vec(&err).unwrap_or_default();
+    Response::builder()
+        .status(StatusCode::UNSUPPORTED_MEDIA_TYPE)
+        .header(http::header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body))
+        .unwrap_or_default()
+}
+
+/// A handler that panics answers 500 with the app's error body, and the connection stays up.
+pub fn on_panic(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    tracing::error!("a request handler panicked");
+    let err = AppError::internal("a request handler panicked");
+    let body = serde_json::to_vec(&err).unwrap_or_default();
+    Response::builder()
+        .status(StatusCode::INTERNAL_SERVER_ERROR)
+        .header(http::header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body))
+        .unwrap_or_default()
+}

@@ -1,10 +1,12 @@
 //! Connecting to Bluum at start-up: Bluum itself when a key pair is configured, else the
 //! built-in sandbox simulator started in this process on loopback. Either way the app gets a
-//! [`BluumClient`] that speaks real HTTP: one code path for demo, sandbox and production.
+//! [`BluumClient`] that speaks real HTTP: one code path for demo, sandbox and production. Its
+//! requests draw on the key pair's budget shared by every instance (`server::rate_budget`).
 
 use sqlx::PgPool;
 
 use super::config::{BluumMode, Config};
+use super::rate_budget::PgBudget;
 use crate::bluum::client::{BluumClient, BluumClientConfig, ClientBuildError};
 use crate::bluum::models::webhooks::CreateWebhookRequest;
 use crate::bluum_sim::{self, SimError, SimHandle, SimOptions};
@@ -45,12 +47,15 @@ pub async fn connect(
             api_key,
             api_secret,
             requests_per_second,
+            timeout,
         } => {
             tracing::info!(%base_url, "using Bluum at the configured address");
+            let budget = PgBudget::new(pool.clone(), &api_key, requests_per_second);
             let mut client_config = BluumClientConfig::new(base_url, api_key, api_secret);
             client_config.requests_per_second = requests_per_second;
+            client_config.timeout = timeout;
             Ok(Upstream {
-                client: BluumClient::new(client_config)?,
+                client: BluumClient::new(client_config)?.with_shared_budget(budget.shared()),
                 simulator: None,
             })
         }
@@ -64,11 +69,17 @@ pub async fn connect(
             if config.webhook_secret.is_none() {
                 config.webhook_secret = Some(sim.webhook_secret.clone());
             }
-            let client = BluumClient::new(BluumClientConfig::new(
+            let client_config = BluumClientConfig::new(
                 sim.base_url.clone(),
                 sim.api_key.clone(),
                 sim.api_secret.clone(),
-            ))?;
+            );
+            let budget = PgBudget::new(
+                pool.clone(),
+                &sim.api_key,
+                client_config.requests_per_second,
+            );
+            let client = BluumClient::new(client_config)?.with_shared_budget(budget.shared());
             register_webhook(&client, &format!("{}{WEBHOOK_PATH}", config.public_url)).await;
             Ok(Upstream {
                 client,

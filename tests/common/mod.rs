@@ -6,6 +6,7 @@
 #![allow(dead_code)]
 
 pub mod accounts;
+pub mod fault_proxy;
 pub mod investors;
 pub mod smtp_sink;
 

@@ -40,7 +40,14 @@ pub fn normalise_email(raw: &str) -> Result<String, &'static str> {
                 && !domain.starts_with('.')
                 && !domain.ends_with('.')
                 && !domain.contains('@')
-                && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+                // The characters an unquoted address may hold (RFC 5322 "atext" and dots); the
+                // domain: letters, digits, hyphens and dots (international ones as typed).
+                && local.chars().all(|c| {
+                    c.is_alphanumeric() || ".!#$%&'*+/=?^_`{|}~-".contains(c)
+                })
+                && domain
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '-' || c == '.')
         }
         None => false,
     };
@@ -60,9 +67,7 @@ pub fn normalise_name(raw: &str) -> Result<String, &'static str> {
     if name.chars().count() > 100 {
         return Err("Use at most 100 characters.");
     }
-    if name.chars().any(char::is_control) {
-        return Err("Use letters, spaces and punctuation only.");
-    }
+    crate::text::person_name(name)?;
     Ok(name.to_owned())
 }
 
