@@ -3,7 +3,9 @@
 # simulator on its own (the app talks to it as it would to Bluum: same client, same code path)
 # and the app against a throwaway database, seeds USERS users with funded, traded portfolios,
 # then loads GET /portfolio with wrk at CONNECTIONS connections for DURATION, each request as the
-# next user. Prints requests per second, p50 and p99 latency, and the server's resident memory.
+# next user. Prints requests per second, p50 and p99 latency, and the server's resident memory;
+# then the portfolio page's weight on a first visit and its Largest Contentful Paint in headless
+# Chromium (end2end/scripts/page-weight.mjs), against the targets.
 # Installs whatever is missing first (idempotent; wrk from Debian).
 #   scripts/bench.sh              build, seed, measure
 #   scripts/bench.sh --no-build   use the release build already there
@@ -24,6 +26,7 @@ duration=${DURATION:-30s}
 
 ensure_rust_tools
 ensure_npm_packages
+ensure_playwright
 ensure_database
 command -v wrk >/dev/null || apt_install wrk
 
@@ -102,3 +105,6 @@ rss_kb=$(awk '/VmRSS/ {print $2}' "/proc/$app_pid/status")
 peak_kb=$(awk '/VmHWM/ {print $2}' "/proc/$app_pid/status")
 grep '^BENCH' "$work/wrk.txt" | sed 's/^BENCH //'
 printf 'server resident memory: %d MB now, %d MB peak\n' $((rss_kb / 1024)) $((peak_kb / 1024))
+
+log "page weight and first paint of /portfolio (headless Chromium, cold cache, as a seeded investor)"
+node end2end/scripts/page-weight.mjs "$base" "$ROOT/target/site/pkg" --cookie "$(tail -1 "$work/cookies")" /portfolio

@@ -326,11 +326,25 @@ async fn nobody_reaches_another_users_onboarding(pool: PgPool) {
         "onboarding/submit",
         "onboarding/status",
         "onboarding/restart",
-        "onboarding/document",
     ] {
         let res = call(&app, &anonymous, endpoint, &[("step", "identity")]).await;
         assert_eq!(res.status(), 401, "{endpoint}");
     }
+    // The upload takes only multipart bodies (anything else is refused with 415 first).
+    let res = anonymous
+        .post(app.url("/api/onboarding/document"))
+        .multipart(
+            reqwest::multipart::Form::new()
+                .text("document_type", "PASSPORT")
+                .part(
+                    "document",
+                    reqwest::multipart::Part::bytes(b"%PDF-1.4".to_vec()).file_name("a.pdf"),
+                ),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 401, "onboarding/document");
     let page = anonymous.get(app.url("/onboarding")).send().await.unwrap();
     assert_eq!(page.headers()["location"], "/sign-in?next=/onboarding");
 

@@ -1,9 +1,12 @@
 // Page weight: what a first visit downloads, and how soon the page shows and comes alive.
 //
 //   node end2end/scripts/page-weight.mjs <base url> <site pkg dir>
+//   node end2end/scripts/page-weight.mjs <base url> <site pkg dir> --cookie <name=value> <path>...
 //
-// Run by scripts/page-weight.sh, which builds the release site and starts the server. Signs up a
-// user through the HTTP API (for /account), then loads each page in headless Chromium with a cold
+// Run by scripts/page-weight.sh, which builds the release site and starts the server: signs up a
+// user through the HTTP API (for /account). Run by scripts/bench.sh with a seeded investor's
+// session cookie and /portfolio, checked against the targets (first visit at most 280 KB, LCP
+// at most 400 ms). Loads each page in headless Chromium with a cold
 // cache (a fresh browser context), twice: unthrottled, and on an emulated slow mobile network.
 // Counts every response's bytes on the wire (headers and encoded body: CDP's
 // Network.loadingFinished encodedDataLength), the Largest Contentful Paint, and when hydration
@@ -15,11 +18,17 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 
-const [base, pkgDir] = process.argv.slice(2);
-if (!base || !pkgDir) {
-  console.error("usage: page-weight.mjs <base url> <site pkg dir>");
+const [base, pkgDir, ...rest] = process.argv.slice(2);
+if (!base || !pkgDir || (rest.length && (rest[0] !== "--cookie" || rest.length < 3))) {
+  console.error("usage: page-weight.mjs <base url> <site pkg dir> [--cookie <name=value> <path>...]");
   process.exit(2);
 }
+// A signed-in user's session (`name=value`) and the pages to load as them.
+const cookie = rest.length ? rest[1] : null;
+const cookiePaths = rest.slice(2);
+// The targets for the pages loaded with a cookie (issue 10: the portfolio page).
+const TARGET_KB = 280;
+const TARGET_LCP_MS = 400;
 
 // Same browser as the end-to-end tests (end2end/playwright.config.ts).
 const launchOptions = {
@@ -128,10 +137,14 @@ async function visit(page, path, network) {
   return { requests, total, lcp, hydrated, errors };
 }
 
-async function measure(browser, path, { signedIn }) {
+async function measure(browser, path, { signedIn, session }) {
   const run = async (network) => {
     const context = await browser.newContext();
     if (signedIn) await signUp(context);
+    if (session) {
+      const [name, ...value] = session.split("=");
+      await context.addCookies([{ name, value: value.join("="), url: base }]);
+    }
     const page = await context.newPage();
     const first = await visit(page, path, network);
     const repeat = network ? null : await visit(page, path, null);
@@ -146,8 +159,12 @@ async function measure(browser, path, { signedIn }) {
 const browser = await chromium.launch(launchOptions);
 const results = [];
 try {
-  results.push(await measure(browser, "/sign-in", { signedIn: false }));
-  results.push(await measure(browser, "/account", { signedIn: true }));
+  if (cookie) {
+    for (const path of cookiePaths) results.push(await measure(browser, path, { session: cookie }));
+  } else {
+    results.push(await measure(browser, "/sign-in", { signedIn: false }));
+    results.push(await measure(browser, "/account", { signedIn: true }));
+  }
 } finally {
   await browser.close();
 }
@@ -190,4 +207,18 @@ const errors = results.flatMap((r) =>
 if (errors.length) {
   console.error(`\nConsole errors:\n${errors.join("\n")}`);
   process.exit(1);
+}
+
+if (cookie) {
+  let met = true;
+  for (const r of results) {
+    const weight = r.first.total / 1024;
+    const ok = weight <= TARGET_KB && r.first.lcp <= TARGET_LCP_MS;
+    met &&= ok;
+    console.log(
+      `${r.path}: first visit ${weight.toFixed(1)} KB (target ≤ ${TARGET_KB}), ` +
+        `LCP ${Math.round(r.first.lcp)} ms (target ≤ ${TARGET_LCP_MS}): ${ok ? "met" : "NOT MET"}`,
+    );
+  }
+  if (!met) process.exitCode = 3;
 }

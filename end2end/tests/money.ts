@@ -1,5 +1,5 @@
-import { expect, type Browser, type Page } from "@playwright/test";
-import { gotoHydrated } from "./helpers";
+import { expect, type Page } from "@playwright/test";
+import { gotoHydrated, step } from "./helpers";
 
 /**
  * Money steps of the journey, for a signed-in user whose investing account is approved and
@@ -24,6 +24,7 @@ const state = (page: Page) => page.locator("[data-transfer-state]");
 export async function depositAndWatchItComplete(page: Page) {
   await choose(page, "/deposit", "250");
   await expect(page.getByRole("heading", { name: "Review" })).toBeVisible();
+  await step(page, "deposit-review");
   await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
   // The transfer page listens to the user's live events (and polls only as a fallback).
   const stream = page.waitForResponse((r) => new URL(r.url()).pathname === "/events");
@@ -38,24 +39,47 @@ export async function depositAndWatchItComplete(page: Page) {
   await page.evaluate(() => ((window as unknown as { stillHere: boolean }).stillHere = true));
   await expect(state(page)).toHaveAttribute("data-transfer-state", "completed", { timeout: 20_000 });
   await expect(page.getByTestId("new-balance")).toContainText("$250.00");
+  await step(page, "deposit-completed");
   expect(await page.evaluate(() => (window as unknown as { stillHere?: boolean }).stillHere)).toBe(true);
 
   await gotoHydrated(page, "/transfers");
   await expect(page.getByTestId("transfer-row").filter({ hasText: "+$250.00" })).toHaveCount(1);
   await expect(page.getByTestId("cash-balance")).toHaveText("$250.00");
+  await step(page, "transfers");
 }
 
-/** Asks for more than the withdrawable cash (refused next to the field), then withdraws $100. */
+/** Asks for more than the withdrawable cash (refused next to the field, with the limit), then
+ * withdraws $100 and sees the wallet's new balance. */
 export async function withdraw(page: Page) {
-  await choose(page, "/withdraw", "1000");
-  await expect(page.locator("#amount-error")).toHaveText("You can withdraw up to $250.00 right now.");
-  await expect(page.getByLabel("Amount (USD)")).toHaveValue("1000");
+  await gotoHydrated(page, "/transfers");
+  const cash = dollars(await page.getByTestId("cash-balance").textContent());
+  await choose(page, "/withdraw", "100000");
+  const error = page.locator("#amount-error");
+  await expect(error).toHaveText(/^You can withdraw up to \$[\d,]+\.\d{2} right now\.$/);
+  await step(page, "withdraw-over-the-limit");
+  const withdrawable = dollars(await error.textContent());
+  expect(withdrawable).toBeGreaterThanOrEqual(100);
+  expect(withdrawable).toBeLessThanOrEqual(cash);
+  await expect(page.getByLabel("Amount (USD)")).toHaveValue("100000");
   await page.getByLabel("Amount (USD)").fill("100");
   await page.getByRole("button", { name: "Review" }).click();
   await page.getByRole("button", { name: "Withdraw $100.00" }).click();
   await expect(page).toHaveURL(/\/transfers\/wd_/);
   await expect(state(page)).toHaveAttribute("data-transfer-state", "completed", { timeout: 20_000 });
-  await expect(page.getByTestId("new-balance")).toContainText("$150.00");
+  await expect(page.getByTestId("new-balance")).toContainText(usd(cash - 100));
+  await step(page, "withdraw-completed");
+}
+
+/** The first dollar amount in `text` (`$1,234.56`), as a number. */
+function dollars(text: string | null): number {
+  const match = /\$([\d,]+\.\d{2})/.exec(text ?? "");
+  if (!match) throw new Error(`no dollar amount in ${text}`);
+  return Number(match[1].replace(/,/g, ""));
+}
+
+/** `$1,234.56`, as the app writes amounts. */
+function usd(amount: number): string {
+  return amount.toLocaleString("en-US", { style: "currency", currency: "USD" });
 }
 
 /** A bank transfer the user sends themselves stays pending, with instructions; cancel it. */
@@ -65,25 +89,8 @@ export async function cancelAPendingDeposit(page: Page) {
   await expect(page).toHaveURL(/\/transfers\/dep_/);
   await expect(state(page)).toHaveAttribute("data-transfer-state", "pending");
   await expect(page.getByRole("heading", { name: "How to send the money" })).toBeVisible();
+  await step(page, "deposit-bank-transfer-instructions");
   await page.getByRole("button", { name: "Cancel this transfer" }).click();
   await expect(page.getByText("Cancelled. No money moved.").first()).toBeVisible();
   await expect(state(page)).toHaveAttribute("data-transfer-state", "cancelled");
-}
-
-/** The same deposit in a browser with JavaScript off (same session): plain pages and posts. */
-export async function depositWithoutJavaScript(browser: Browser, page: Page) {
-  const context = await browser.newContext({
-    javaScriptEnabled: false,
-    storageState: await page.context().storageState(),
-    baseURL: new URL(page.url()).origin,
-  });
-  const nojs = await context.newPage();
-  await nojs.goto("/deposit");
-  await nojs.getByLabel("Amount (USD)").fill("20");
-  await nojs.getByRole("button", { name: "Review" }).click();
-  await nojs.getByRole("button", { name: "Deposit $20.00" }).click();
-  await expect(nojs).toHaveURL(/\/transfers\/dep_/);
-  // The page reloads itself while the deposit moves.
-  await expect(state(nojs)).toHaveAttribute("data-transfer-state", "completed", { timeout: 20_000 });
-  await context.close();
 }

@@ -1,5 +1,5 @@
 import { expect, type Page } from "@playwright/test";
-import { gotoHydrated, shot } from "./helpers";
+import { gotoHydrated, step } from "./helpers";
 
 /**
  * Trading steps of the journey, for a signed-in, approved user with cash. Not a spec of its
@@ -18,7 +18,7 @@ export async function buyByDollars(page: Page) {
   await search.pressSequentially("Appl", { delay: 30 });
   const suggestion = page.getByTestId("asset-suggestion").filter({ hasText: "AAPL" });
   await expect(suggestion).toBeVisible();
-  await shot(page, "trade-suggestions");
+  await step(page, "trade-suggestions");
   await expect(search).toHaveAttribute("aria-expanded", "true");
   await search.press("ArrowDown");
   await expect(page.getByRole("option", { selected: true })).toContainText("AAPL");
@@ -35,7 +35,7 @@ export async function buyByDollars(page: Page) {
   await expect(page.getByTestId("price-chart-summary")).toContainText("over the last year");
   await expect(page.getByText("52-week range")).toBeVisible();
   await expect(page.getByTestId("asset-position")).toContainText("You don't own AAPL yet");
-  await shot(page, "trade-asset-page");
+  await step(page, "trade-asset-page");
   await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
   // A market order asks for no prices.
   await expect(page.getByLabel("Limit price (USD)")).toBeHidden();
@@ -46,11 +46,12 @@ export async function buyByDollars(page: Page) {
   await page.getByRole("button", { name: "Review order" }).click();
   await expect(sentence(page)).toHaveText("Buy $50.00 of AAPL at the market price, good for today.");
   await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
-  await shot(page, "trade-review");
+  await step(page, "trade-review");
   await page.getByRole("button", { name: "Place buy order" }).dblclick();
   await expect(page).toHaveURL(/\/orders\/ord_/);
   await expect(orderState(page)).toHaveAttribute("data-order-state", "filled", { timeout: 20_000 });
   await expect(page.getByText(/Filled: .* shares at \$/)).toBeVisible();
+  await step(page, "trade-order-filled");
 }
 
 /** A limit buy far below the price rests at the market; cancel it. */
@@ -62,16 +63,28 @@ export async function restALimitBuyThenCancel(page: Page) {
   await expect(page.getByLabel("Stop price (USD)")).toBeHidden();
   await expect(page.locator("#order_type-hint")).toHaveText("Trades only at your price or better.");
   await amount(page).fill("1");
+  // The server's rules run in the browser as a field is left: no round trip, nothing lost.
+  await page.getByLabel("Limit price (USD)").fill("1.005");
+  await page.getByLabel("Limit price (USD)").press("Tab");
+  await expect(page.locator("#limit_price-error")).toHaveText("Use whole cents for a limit price, like 12.50.");
+  await expect(page).toHaveURL(/\/trade\/AAPL$/);
+  await page.getByRole("button", { name: "Review order" }).click();
+  await expect(page.locator("#limit_price-error")).toBeVisible();
+  await expect(page).toHaveURL(/\/trade\/AAPL$/);
+  await expect(amount(page)).toHaveValue("1");
   await page.getByLabel("Limit price (USD)").fill("1.00");
+  await expect(page.locator("#limit_price-error")).toBeHidden();
   await page.getByLabel("Good for").selectOption("gtc");
   await page.getByRole("button", { name: "Review order" }).click();
   await expect(sentence(page)).toHaveText("Buy 1 share of AAPL at $1.00 or less, good 'til cancelled.");
   await page.getByRole("button", { name: "Place buy order" }).click();
   await expect(page).toHaveURL(/\/orders\/ord_/);
   await expect(orderState(page)).toHaveAttribute("data-order-state", "open");
+  await step(page, "trade-limit-resting");
   await page.getByRole("button", { name: "Cancel this order" }).click();
   await expect(orderState(page)).toHaveAttribute("data-order-state", "cancelled");
   await expect(page.getByRole("button", { name: "Cancel this order" })).toBeHidden();
+  await step(page, "trade-limit-cancelled");
 }
 
 /** With the portfolio and the activity feed open in other tabs, asks to sell more than is held
@@ -104,14 +117,15 @@ export async function sellPart(page: Page) {
   // The other tabs were not reloaded: their live regions followed the fill.
   await expect(held).toHaveAttribute("data-shares", String(Number((before - 0.1).toFixed(6))), { timeout: 15_000 });
   await expect(sells).toHaveCount(1, { timeout: 15_000 });
-  await shot(portfolio, "portfolio-after-sale");
-  await shot(activity, "activity-after-sale");
+  await step(portfolio, "portfolio-after-sale");
+  await step(activity, "activity-after-sale");
   await portfolio.close();
   await activity.close();
 
   await gotoHydrated(page, "/orders");
   await expect(page.getByTestId("order-row")).toHaveCount(3);
   await expect(page.getByTestId("order-row").filter({ hasText: "Cancelled" })).toHaveCount(1);
+  await step(page, "orders");
 }
 
 /** The portfolio shows the Apple position left after the sale, its value chart and totals. */
@@ -123,6 +137,7 @@ export async function seeThePortfolio(page: Page) {
   await expect(page.getByTestId("value-chart")).toBeVisible();
   await expect(page.getByTestId("total-value")).toHaveText(/^\$\d{1,3}(,\d{3})*\.\d{2}$/);
   await expect(page.getByTestId("unrealized-pl")).toHaveText(/^[+−]?\$/);
+  await step(page, "portfolio");
   // The header carries the buying power on every page once the account is approved (in the
   // phone menu on small screens; known approved from the page before).
   await gotoHydrated(page, "/portfolio");
@@ -136,9 +151,11 @@ export async function seeTheDashboardAndActivity(page: Page) {
   await expect(page.getByRole("heading", { name: /^Hello, / })).toBeVisible();
   await expect(page.getByTestId("next-step")).toHaveCount(0);
   await expect(page.getByTestId("activity-item").first()).toBeVisible();
+  await step(page, "dashboard");
   await gotoHydrated(page, "/activity?kind=buy");
   await expect(page.getByTestId("activity-item")).toHaveCount(1);
   await expect(page.getByTestId("activity-item")).toContainText("−$50.00");
+  await step(page, "activity-buys");
   await gotoHydrated(page, "/activity?kind=sell");
   await expect(page.getByTestId("activity-item")).toHaveCount(1);
 }

@@ -44,7 +44,7 @@ pub fn ChartCard(
             </div>
             {line.map(|line| view! {
                 <svg viewBox=format!("0 0 {width} {height}") preserveAspectRatio="none"
-                     class=format!("{height_class} w-full text-brand-600") role="img" aria-label=summary.clone() data-testid=id.clone()>
+                     class=format!("{height_class} w-full text-brand-700") role="img" aria-label=summary.clone() data-testid=id.clone()>
                     <path d=line.area fill="currentColor" fill-opacity="0.08" stroke="none"/>
                     <path d=line.path fill="none" stroke="currentColor" stroke-width="2" vector-effect="non-scaling-stroke"/>
                 </svg>

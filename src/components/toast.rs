@@ -84,7 +84,7 @@ pub fn ToastHost() -> impl IntoView {
                     <p class="flex-1">{toast.message.clone()}</p>
                     <button
                         type="button"
-                        class="text-slate-400 hover:text-slate-700 dark:hover:text-slate-200"
+                        class="text-slate-500 hover:text-slate-700 dark:hover:text-slate-200"
                         aria-label="Dismiss"
                         on:click=move |_| toasts.dismiss(toast.id)
                     >

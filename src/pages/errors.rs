@@ -15,7 +15,7 @@ pub fn NotFoundPage() -> impl IntoView {
     view! {
         <Title text="Page not found"/>
         <section class="mx-auto max-w-lg py-16 text-center">
-            <p class="text-sm font-semibold text-brand-600">"404"</p>
+            <p class="text-sm font-semibold text-brand-700">"404"</p>
             <h1 class="mt-2">"We can't find that page"</h1>
             <p class="mt-4 text-slate-600 dark:text-slate-400">
                 "The link may be old, or the address mistyped."

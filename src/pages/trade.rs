@@ -209,10 +209,21 @@ fn AssetSearch(initial: String) -> impl IntoView {
                             class="rounded-lg aria-selected:bg-brand-50 dark:aria-selected:bg-slate-800"
                             data-testid="asset-suggestion"
                         >
-                            <a href=format!("/trade/{}", hit.symbol) tabindex="-1" class="flex items-center justify-between gap-4 px-3 py-2 no-underline">
+                            <div
+                                class="flex cursor-pointer items-center justify-between gap-4 px-3 py-2"
+                                // An option is not a link (interactive controls must not nest):
+                                // a press on it goes to the asset, before the input's blur.
+                                on:mousedown={
+                                    let symbol = hit.symbol.clone();
+                                    move |ev: leptos::ev::MouseEvent| {
+                                        ev.prevent_default();
+                                        let _ = window().location().set_href(&format!("/trade/{symbol}"));
+                                    }
+                                }
+                            >
                                 <span><span class="font-semibold">{hit.symbol.clone()}</span> " " <span class="text-slate-600 dark:text-slate-400">{hit.name.clone()}</span></span>
                                 <span class="text-xs text-slate-500">{hit.exchange.clone()}</span>
-                            </a>
+                            </div>
                         </li>
                     </For>
                 </ul>

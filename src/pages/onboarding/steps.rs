@@ -146,7 +146,7 @@ fn Progress(step: Step, furthest: Step) -> impl IntoView {
                                     }
                                     .into_any()
                                 } else {
-                                    view! { <span class="block px-3 py-2 text-slate-400 dark:text-slate-500">{label}</span> }.into_any()
+                                    view! { <span class="block px-3 py-2 text-slate-500 dark:text-slate-500">{label}</span> }.into_any()
                                 }}
                             </li>
                         }
@@ -343,10 +343,12 @@ fn Agreements(
             {rows.into_iter().map(|(step, label, value)| view! {
                 <div class="flex flex-wrap items-baseline justify-between gap-2 px-4 py-3">
                     <dt class="text-sm text-slate-500 dark:text-slate-400">{label}</dt>
-                    <dd class="font-medium">{value}</dd>
-                    <a class="text-sm" href=format!("/onboarding/{}", step.slug())>
-                        "Edit" <span class="sr-only">{format!(" {}", label.to_lowercase())}</span>
-                    </a>
+                    <dd class="flex flex-wrap items-baseline gap-x-4">
+                        <span class="font-medium">{value}</span>
+                        <a class="text-sm" href=format!("/onboarding/{}", step.slug())>
+                            "Edit" <span class="sr-only">{format!(" {}", label.to_lowercase())}</span>
+                        </a>
+                    </dd>
                 </div>
             }).collect_view()}
         </dl>
