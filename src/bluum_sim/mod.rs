@@ -250,12 +250,12 @@ async fn run_ticker(sim: Sim) {
 /// One pass of the ticker.
 pub async fn tick(sim: &Sim) {
     let mut world = sim.lock().await;
-    let now = api::now_ms();
+    let now = time::OffsetDateTime::now_utc();
     investors::advance(&mut world, now);
     documents::advance(&mut world, now);
     let step = sim.options.transfer_step.as_millis() as i64;
     transfers::advance(&mut world, now, step);
-    trading::advance(&mut world, &sim.market, time::OffsetDateTime::now_utc());
+    trading::advance(&mut world, &sim.market, now);
     if let Err(err) = sim.commit(&mut world).await {
         tracing::error!(error = %err, "simulator tick could not be saved");
     }

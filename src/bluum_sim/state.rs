@@ -92,6 +92,14 @@ stored! {
 }
 
 impl World {
+    /// An empty world trading on `market`.
+    pub fn new(market: Market) -> Self {
+        Self {
+            market,
+            ..Self::default()
+        }
+    }
+
     /// Stores `record` in its table and marks it to be written at the next commit.
     pub fn put<R: Stored>(&mut self, record: R) {
         self.dirty.push(Row::of(&record));
@@ -110,6 +118,17 @@ impl World {
     /// Queues a webhook event; it is fanned out to matching registrations at commit.
     pub fn emit(&mut self, event_type: &str, data: Value) {
         self.events.push(webhooks::Event::new(event_type, data));
+    }
+
+    /// How many events are queued for the next commit: a mark for [`World::discard_events`].
+    pub fn queued_events(&self) -> usize {
+        self.events.len()
+    }
+
+    /// Drops the events queued after `mark` (from [`World::queued_events`]): what they report
+    /// is not to be announced (the demo seed's invented past).
+    pub fn discard_events(&mut self, mark: usize) {
+        self.events.truncate(mark);
     }
 
     /// The investor with `id`. A bare UUID is refused as Bluum does (§1.3).
@@ -176,10 +195,7 @@ impl Sim {
         webhook_secret: SecretString,
         shutdown: watch::Receiver<bool>,
     ) -> Result<Self, SimError> {
-        let mut world = World {
-            market: Market::new(options.seed, options.market_hours),
-            ..World::default()
-        };
+        let mut world = World::new(Market::new(options.seed, options.market_hours));
         for (kind, body) in store::load_all(&pool).await? {
             world.load_row(&kind, body);
         }
