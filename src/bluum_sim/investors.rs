@@ -529,6 +529,22 @@ impl NewInvestor {
     }
 }
 
+/// `409 BLUM-409-001` when an investor already has `email` (compared case-insensitively):
+/// e-mails are unique.
+pub(crate) fn email_free(world: &World, email: &str) -> ApiResult<()> {
+    if world
+        .investors
+        .values()
+        .any(|investor| investor.email.eq_ignore_ascii_case(email))
+    {
+        return Err(fail::duplicate(
+            "email",
+            "An investor with this email already exists",
+        ));
+    }
+    Ok(())
+}
+
 /// Records a new investor created at `now`: `onboarding`, with four `pending` checks and its
 /// KYC review due `kyc_review` later, and opens its USD wallet. An e-mail already in use is
 /// `409 BLUM-409-001`. Returns the investor's id; emits nothing. Shared by `POST /investors`
@@ -539,16 +555,7 @@ pub(crate) fn insert(
     now: OffsetDateTime,
     kyc_review: Duration,
 ) -> ApiResult<String> {
-    if world
-        .investors
-        .values()
-        .any(|investor| investor.email.eq_ignore_ascii_case(&new.email))
-    {
-        return Err(fail::duplicate(
-            "email",
-            "An investor with this email already exists",
-        ));
-    }
+    email_free(world, &new.email)?;
     let created = api::iso(now);
     let review_ms = i64::try_from(kyc_review.as_millis()).unwrap_or(i64::MAX);
     let investor = Investor {

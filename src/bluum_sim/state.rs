@@ -73,6 +73,20 @@ macro_rules! stored {
                     other => tracing::warn!(kind = other, "unknown simulator object kind"),
                 }
             }
+
+            /// Removes every record that belongs to `investor_id`, the investor included (rows
+            /// are deleted at the next commit). Returns how many were removed.
+            pub fn remove_investor(&mut self, investor_id: &str) -> usize {
+                0 $(+ self.remove_owned::<$ty>(investor_id))*
+            }
+
+            /// Moves every record of `other` into this world, to be written at the next commit.
+            /// What `other` emitted or had not committed yet is dropped.
+            pub fn absorb(&mut self, mut other: World) {
+                $(for record in std::mem::take(&mut other.$field).into_values() {
+                    self.put(record);
+                })*
+            }
         }
     };
 }
@@ -115,20 +129,21 @@ impl World {
         removed
     }
 
+    fn remove_owned<R: Stored>(&mut self, investor_id: &str) -> usize {
+        let ids: Vec<String> = R::table(self)
+            .values()
+            .filter(|r| r.investor_id() == Some(investor_id))
+            .map(|r| r.id().to_owned())
+            .collect();
+        for id in &ids {
+            self.remove::<R>(id);
+        }
+        ids.len()
+    }
+
     /// Queues a webhook event; it is fanned out to matching registrations at commit.
     pub fn emit(&mut self, event_type: &str, data: Value) {
         self.events.push(webhooks::Event::new(event_type, data));
-    }
-
-    /// How many events are queued for the next commit: a mark for [`World::discard_events`].
-    pub fn queued_events(&self) -> usize {
-        self.events.len()
-    }
-
-    /// Drops the events queued after `mark` (from [`World::queued_events`]): what they report
-    /// is not to be announced (the demo seed's invented past).
-    pub fn discard_events(&mut self, mark: usize) {
-        self.events.truncate(mark);
     }
 
     /// The investor with `id`. A bare UUID is refused as Bluum does (§1.3).
