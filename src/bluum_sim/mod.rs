@@ -13,6 +13,8 @@
 //! - One module per resource: [`investors`] (+ KYC), [`documents`], [`wallets`] (+ ledger),
 //!   [`funding`], [`transfers`], [`trading`] (orders, positions), [`assets`] (assets and
 //!   market data), [`webhooks`].
+//! - [`demo`]: a demo investor seeded with a year of history (and removed again), and its
+//!   portfolio value over time.
 //! - The pure parts, shared with no IO: [`market`] (catalogue, price walk, calendar),
 //!   [`engine`] (order rules and matching), [`error`] (the error envelope).
 //!
@@ -34,6 +36,7 @@
 
 pub mod api;
 pub mod assets;
+pub mod demo;
 pub mod documents;
 pub mod engine;
 pub mod error;
@@ -159,6 +162,7 @@ pub struct SimHandle {
     pub api_secret: SecretString,
     /// The secret every webhook delivery is signed with.
     pub webhook_secret: SecretString,
+    sim: Sim,
     shutdown: watch::Sender<bool>,
     tasks: Vec<JoinHandle<()>>,
 }
@@ -173,6 +177,11 @@ impl std::fmt::Debug for SimHandle {
 }
 
 impl SimHandle {
+    /// The running simulator's state, for in-process callers such as [`demo::seed`].
+    pub fn sim(&self) -> &Sim {
+        &self.sim
+    }
+
     /// Stops the server (after in-flight requests), the ticker and pending webhook retries.
     pub async fn shutdown(mut self) {
         let _ = self.shutdown.send(true);
@@ -221,6 +230,7 @@ pub async fn start(pool: PgPool, options: SimOptions) -> Result<SimHandle, SimEr
         api_key: options.api_key,
         api_secret: options.api_secret,
         webhook_secret,
+        sim,
         shutdown: shutdown_tx,
         tasks: vec![server, ticker],
     })
