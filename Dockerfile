@@ -25,6 +25,9 @@ COPY --from=build /app/target/release/bluum_invest /app/bluum_invest
 # The hashed names of the site files, read next to the binary (LEPTOS_HASH_FILES).
 COPY --from=build /app/target/release/hash.txt /app/hash.txt
 COPY --from=build /app/target/site /app/site
+# The brand (read from the working directory; BRAND_FILE=brands/acme.toml picks another).
+COPY brand.toml /app/brand.toml
+COPY brands/ /app/brands/
 ENV LEPTOS_OUTPUT_NAME=bluum_invest \
     LEPTOS_SITE_ROOT=/app/site \
     LEPTOS_SITE_PKG_DIR=pkg \

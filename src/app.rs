@@ -5,6 +5,7 @@ use leptos_meta::{provide_meta_context, HashedStylesheet, Link, Meta, MetaTags, 
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
+use crate::brand::use_brand;
 use crate::components::layout::AppLayout;
 use crate::pages::account::AccountPage;
 use crate::pages::activity::ActivityPage;
@@ -35,6 +36,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }) {
         provide_context(leptos::nonce::Nonce::from_value(nonce.0));
     }
+    // The brand's colours, when they are not the stylesheet's own: every `brand-*` class
+    // reads these variables.
+    let brand_colours = use_brand().css_variables();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -43,6 +47,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 // `/pkg/bluum_invest.css`, under its hashed name when cargo-leptos hashed it.
                 <HashedStylesheet options=options.clone() id="leptos"/>
+                {(!brand_colours.is_empty()).then(|| view! { <style id="brand">{brand_colours}</style> })}
                 <AutoReload options=options.clone()/>
                 // Islands: only the `#[island]` components hydrate; the rest of the page is server HTML.
                 <HydrationScripts options islands=true/>
@@ -58,12 +63,15 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    let brand = use_brand();
+    let theme_colour = brand.shade(600).to_owned();
+    let product = brand.name.clone();
 
     view! {
-        <Link rel="icon" type_="image/svg+xml" href="/favicon.svg"/>
+        <Link rel="icon" href=brand.logo/>
         <Meta name="description" content="Open an investing account, fund it from your bank and trade US stocks and ETFs."/>
-        <Meta name="theme-color" content="#05966c"/>
-        <Title formatter=|title: String| format!("{title} · Bluum Invest")/>
+        <Meta name="theme-color" content=theme_colour/>
+        <Title formatter=move |title: String| format!("{title} · {product}")/>
         <Router>
             <AppLayout>
                 <Routes fallback=NotFoundPage>

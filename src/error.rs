@@ -57,7 +57,7 @@ pub enum AppError {
     #[error("This request couldn't be read. Reload the page and try again.")]
     BadRequest,
     /// The browser could not reach our server (offline, or the answer was cut off).
-    #[error("We couldn't reach Bluum Invest. Check your connection and try again.")]
+    #[error("We couldn't reach our server. Check your connection and try again.")]
     Network,
     /// Anything else: details are in the server log under `request_id`.
     #[error("Something went wrong on our side. Please try again (ref {request_id}).")]

@@ -9,6 +9,7 @@
 //! - [`onboarding`]: the onboarding wizard's steps and rules, shared by server and browser.
 //! - [`money`]: amounts as typed and as shown, shared by server and browser.
 //! - [`text`]: the rules for names and free text every form applies.
+//! - [`brand`]: the product name, logo, colours and support contact (`brand.toml`).
 //! - [`trading`], [`portfolio`], [`market`]: the ticket's rules, the portfolio's figures and an
 //!   asset's price figures, worked out with exact decimals, shared by server and browser.
 //! - `server` (ssr only): configuration, database, telemetry, HTTP router and start-up.
@@ -18,6 +19,7 @@
 
 pub mod api;
 pub mod app;
+pub mod brand;
 pub mod components;
 pub mod error;
 pub mod market;

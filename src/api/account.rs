@@ -68,7 +68,7 @@ mod ssr {
 
     /// What the page shows to enrol `secret` for the account `email`.
     pub fn setup_for(secret: String, email: &str) -> Result<TwoFactorSetup, AppError> {
-        let uri = totp::provisioning_uri(&secret, email)?;
+        let uri = totp::provisioning_uri(&secret, email, &state().config.brand.name)?;
         let qr_svg = totp::qr_svg(&uri)?;
         Ok(TwoFactorSetup {
             secret,

@@ -247,16 +247,19 @@ pub async fn request_password_reset(email: String) -> Result<ResetRequested, App
         let token = reset::create(&state.pool, user.id).await?;
         let link = format!("{}/reset-password?token={token}", state.config.public_url);
         let minutes = reset::LINK_LIFETIME.whole_minutes();
+        let brand = &state.config.brand;
         // Sent in the background: the answer must not take longer, or fail, only when the
         // email has an account (a slow or failing mail server would otherwise tell).
         state
             .email
             .send_in_background(crate::server::auth::email::Email {
                 to: user.email.clone(),
-                subject: "Reset your Bluum Invest password".into(),
+                subject: format!("Reset your {} password", brand.name),
                 body: format!(
-                    "Hi {},\n\nSomeone (hopefully you) asked to reset the password of your Bluum Invest account.\n\nChoose a new password here (the link works once, for {minutes} minutes):\n{link}\n\nIf you did not ask for this, you can ignore this email; your password stays as it is.\n",
-                    user.name
+                    "Hi {},\n\nSomeone (hopefully you) asked to reset the password of your {product} account.\n\nChoose a new password here (the link works once, for {minutes} minutes):\n{link}\n\nIf you did not ask for this, you can ignore this email; your password stays as it is.\n\nQuestions? Write to {support}.\n\n{product}\n",
+                    user.name,
+                    product = brand.name,
+                    support = brand.support_email,
                 ),
             });
         audit::record(

@@ -527,7 +527,7 @@ pub async fn deposit(
         currency: Some("USD".into()),
         method: method.clone(),
         funding_source_id: (method == TransferMethod::Ach).then_some(funding_source_id),
-        description: Some("Deposit from Bluum Invest".into()),
+        description: Some(format!("Deposit from {}", state().config.brand.name)),
         metadata: Default::default(),
     };
     let call = MoneyCall::Deposit {
@@ -574,7 +574,7 @@ pub async fn withdraw(
         method: TransferMethod::Ach,
         currency: Some("USD".into()),
         funding_source_id: FundingSourceId::parse(&bank.id).map_err(AppError::internal)?,
-        description: Some("Withdrawal from Bluum Invest".into()),
+        description: Some(format!("Withdrawal from {}", state().config.brand.name)),
     };
     let call = MoneyCall::Withdrawal {
         investor: me.investor_id.clone(),

@@ -188,11 +188,22 @@ pub struct Meta {
 }
 
 impl Meta {
+    /// Created now.
     pub fn new(id: String, object: &str, metadata: Map<String, Value>) -> Self {
+        Self::new_at(id, object, metadata, OffsetDateTime::now_utc())
+    }
+
+    /// Created at `at`.
+    pub fn new_at(
+        id: String,
+        object: &str,
+        metadata: Map<String, Value>,
+        at: OffsetDateTime,
+    ) -> Self {
         Self {
             id,
             object: object.to_owned(),
-            created: OffsetDateTime::now_utc().unix_timestamp(),
+            created: at.unix_timestamp(),
             livemode: false,
             metadata,
         }
@@ -453,7 +464,12 @@ pub fn now_iso() -> String {
 }
 
 pub fn now_ms() -> i64 {
-    (OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
+    unix_ms(OffsetDateTime::now_utc())
+}
+
+/// Unix milliseconds of `at` (the simulator's due times are kept in them).
+pub fn unix_ms(at: OffsetDateTime) -> i64 {
+    (at.unix_timestamp_nanos() / 1_000_000) as i64
 }
 
 /// `YYYY-MM-DD`, a real calendar date.

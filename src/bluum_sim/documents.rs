@@ -17,6 +17,7 @@ use axum::response::{IntoResponse, Response};
 use http::StatusCode;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
+use time::OffsetDateTime;
 
 use super::api::{self, fail, respond, wire, ApiResult};
 use super::state::{Sim, World};
@@ -303,8 +304,9 @@ pub async fn delete(State(sim): State<Sim>, Path(id): Path<String>) -> ApiResult
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-/// Background step: accepts documents whose review is due.
-pub fn advance(world: &mut World, now_ms: i64) {
+/// Background step: accepts the documents whose review is due at `now`.
+pub fn advance(world: &mut World, now: OffsetDateTime) {
+    let now_ms = api::unix_ms(now);
     let due: Vec<Document> = world
         .documents
         .values()
@@ -320,7 +322,7 @@ pub fn advance(world: &mut World, now_ms: i64) {
         world.put(document);
         world.emit("document.approved", body);
         if let (Some(investor_id), true) = (investor_id, is_kyc) {
-            investors::document_accepted(world, &investor_id);
+            investors::document_accepted(world, &investor_id, now);
         }
     }
 }

@@ -17,11 +17,12 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use http::StatusCode;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
+use serde_json::{json, Map, Value};
+use time::OffsetDateTime;
 
 use super::api::{self, fail, respond, wire, ApiResult, Fields, Meta, Page};
 use super::ids;
-use super::state::Sim;
+use super::state::{Sim, World};
 use super::store::Record;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -133,69 +134,14 @@ pub async fn connect(
     let metadata = f.metadata()?;
     let mut world = sim.lock().await;
     world.investor(&investor_id)?;
-    let now = api::now_iso();
+    let now = OffsetDateTime::now_utc();
 
     if kind == "plaid" {
         let token = f.str("public_token")?;
-        if !token.starts_with("public-sandbox-") {
-            return Err(fail::format(
-                "public_token",
-                "public_token must be a Plaid sandbox public token (public-sandbox-...)",
-            ));
-        }
-        if world.used_tokens.contains_key(token) {
-            return Err(fail::validation(
-                "public_token",
-                "This public_token has already been exchanged; public tokens are single-use",
-            ));
-        }
-        world.put(UsedToken {
-            token: token.to_owned(),
-            investor_id: investor_id.clone(),
-        });
-        let item_id = format!("item-sandbox-{}", uuid::Uuid::new_v4());
-        let accounts = [
-            ("Plaid Checking", "checking", "0000"),
-            ("Plaid Saving", "savings", "1111"),
-        ];
-        // Simulator-only: a token ending in account masks (`public-sandbox-…-0000`), as the
-        // app's simulated Link makes them, links only the accounts chosen in Link.
-        let chosen: Vec<&str> = token
-            .rsplit('-')
-            .take_while(|part| accounts.iter().any(|(_, _, mask)| mask == part))
+        let created: Vec<_> = link_plaid(&mut world, &investor_id, token, metadata, now)?
+            .iter()
+            .map(wire)
             .collect();
-        let mut created = Vec::new();
-        for (name, subtype, mask) in accounts {
-            if !chosen.is_empty() && !chosen.contains(&mask) {
-                continue;
-            }
-            let source = FundingSource {
-                meta: Meta::new(ids::new_id("fs"), "funding_source", metadata.clone()),
-                kind: "plaid".into(),
-                status: "active".into(),
-                bank_name: "First Platypus Bank".into(),
-                mask: mask.into(),
-                provider_id: Some(item_id.clone()),
-                account_name: Some(name.into()),
-                account_type: Some("depository".into()),
-                account_subtype: Some(subtype.into()),
-                account_holder_name: None,
-                account_number: Some(format!("****{mask}")),
-                routing_number: Some("011401533".into()),
-                swift_code: None,
-                iban: None,
-                bank_code: None,
-                beneficiary_address: None,
-                currency: "USD".into(),
-                country: "US".into(),
-                updated_at: now.clone(),
-                sim: FundingSim {
-                    investor_id: investor_id.clone(),
-                },
-            };
-            created.push(wire(&source));
-            world.put(source);
-        }
         sim.commit(&mut world).await?;
         let url = format!("/v1/investors/{investor_id}/funding-sources");
         let count = created.len();
@@ -246,7 +192,7 @@ pub async fn connect(
         ));
     }
     let source = FundingSource {
-        meta: Meta::new(ids::new_id("fs"), "funding_source", metadata),
+        meta: Meta::new_at(ids::new_id_at("fs", now), "funding_source", metadata, now),
         kind: "manual".into(),
         status: "active".into(),
         bank_name: bank_name.to_owned(),
@@ -264,7 +210,7 @@ pub async fn connect(
         beneficiary_address: f.opt_str("beneficiary_address")?.map(str::to_owned),
         currency: currency.to_uppercase(),
         country: country.to_owned(),
-        updated_at: now,
+        updated_at: api::iso(now),
         sim: FundingSim {
             investor_id: investor_id.clone(),
         },
@@ -273,6 +219,84 @@ pub async fn connect(
     world.put(source);
     sim.commit(&mut world).await?;
     Ok(respond(StatusCode::CREATED, body))
+}
+
+/// Exchanges a Plaid sandbox public token at `now` (see the module docs): records the token
+/// as used and links the accounts it stands for, as active `plaid` funding sources of the
+/// investor. Returns them (stored). Shared by `POST …/funding-sources/connect` and the demo
+/// seed.
+pub(crate) fn link_plaid(
+    world: &mut World,
+    investor_id: &str,
+    token: &str,
+    metadata: Map<String, Value>,
+    now: OffsetDateTime,
+) -> ApiResult<Vec<FundingSource>> {
+    if !token.starts_with("public-sandbox-") {
+        return Err(fail::format(
+            "public_token",
+            "public_token must be a Plaid sandbox public token (public-sandbox-...)",
+        ));
+    }
+    if world.used_tokens.contains_key(token) {
+        return Err(fail::validation(
+            "public_token",
+            "This public_token has already been exchanged; public tokens are single-use",
+        ));
+    }
+    world.put(UsedToken {
+        token: token.to_owned(),
+        investor_id: investor_id.to_owned(),
+    });
+    let item_id = format!("item-sandbox-{}", uuid::Uuid::new_v4());
+    let accounts = [
+        ("Plaid Checking", "checking", "0000"),
+        ("Plaid Saving", "savings", "1111"),
+    ];
+    // Simulator-only: a token ending in account masks (`public-sandbox-…-0000`), as the
+    // app's simulated Link makes them, links only the accounts chosen in Link.
+    let chosen: Vec<&str> = token
+        .rsplit('-')
+        .take_while(|part| accounts.iter().any(|(_, _, mask)| mask == part))
+        .collect();
+    let mut created = Vec::new();
+    for (name, subtype, mask) in accounts {
+        if !chosen.is_empty() && !chosen.contains(&mask) {
+            continue;
+        }
+        let source = FundingSource {
+            meta: Meta::new_at(
+                ids::new_id_at("fs", now),
+                "funding_source",
+                metadata.clone(),
+                now,
+            ),
+            kind: "plaid".into(),
+            status: "active".into(),
+            bank_name: "First Platypus Bank".into(),
+            mask: mask.into(),
+            provider_id: Some(item_id.clone()),
+            account_name: Some(name.into()),
+            account_type: Some("depository".into()),
+            account_subtype: Some(subtype.into()),
+            account_holder_name: None,
+            account_number: Some(format!("****{mask}")),
+            routing_number: Some("011401533".into()),
+            swift_code: None,
+            iban: None,
+            bank_code: None,
+            beneficiary_address: None,
+            currency: "USD".into(),
+            country: "US".into(),
+            updated_at: api::iso(now),
+            sim: FundingSim {
+                investor_id: investor_id.to_owned(),
+            },
+        };
+        created.push(source.clone());
+        world.put(source);
+    }
+    Ok(created)
 }
 
 /// `GET /investors/{investor_id}/funding-sources?type=plaid|manual|all`

@@ -1,7 +1,16 @@
 //! Prefixed ids as Bluum issues them (fact sheet §1.3): `inv_` + 26 lower-case Crockford
 //! base32 characters, ULID-like. The body encodes a UUID v7, so ids sort by creation time
 //! and the raw UUID (which some fields such as a document's `owner_id` carry) can be recovered.
+//!
+//! [`new_id`] stamps the clock's time; [`new_id_at`] a given instant, for records made with an
+//! explicit `now` (the ledger, positions, the demo seed's past). Both sort by their instant
+//! (to the millisecond), and ids one function makes for the same millisecond sort in the order
+//! they were made.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::LazyLock;
+
+use time::OffsetDateTime;
 use uuid::Uuid;
 
 const ALPHABET: &[u8; 32] = b"0123456789abcdefghjkmnpqrstvwxyz";
@@ -10,6 +19,32 @@ const BODY_LEN: usize = 26;
 /// A fresh id with `prefix` (without the underscore), e.g. `new_id("inv")`.
 pub fn new_id(prefix: &str) -> String {
     format!("{prefix}_{}", encode(Uuid::now_v7().as_u128()))
+}
+
+/// Bits of the counter in a v7 UUID made by [`new_id_at`] (as the `uuid` crate's own v7
+/// context uses).
+const COUNTER_BITS: u8 = 42;
+
+/// The counter of [`new_id_at`]: one sequence for the process, from a random start below
+/// 2^41, so it cannot wrap in practice.
+static COUNTER: LazyLock<AtomicU64> =
+    LazyLock::new(|| AtomicU64::new(Uuid::new_v4().as_u64_pair().0 >> 23));
+
+/// An id with `prefix` whose time part is `at` (millisecond precision), e.g.
+/// `new_id_at("txn", now)`. Its counter comes from one sequence for the process, so ids for
+/// the same millisecond sort in the order they were made.
+pub fn new_id_at(prefix: &str, at: OffsetDateTime) -> String {
+    let millis = at.unix_timestamp_nanos().div_euclid(1_000_000);
+    let counter = COUNTER.fetch_add(1, Ordering::Relaxed) & ((1 << COUNTER_BITS) - 1);
+    // UUID v7 holds 48 bits of Unix milliseconds: instants before 1970 are clamped to it.
+    let millis = u64::try_from(millis).unwrap_or(0);
+    let timestamp = uuid::Timestamp::from_unix_time(
+        millis / 1_000,
+        u32::try_from(millis % 1_000).unwrap_or(0) * 1_000_000,
+        u128::from(counter),
+        COUNTER_BITS,
+    );
+    format!("{prefix}_{}", encode(Uuid::new_v7(timestamp).as_u128()))
 }
 
 fn encode(mut value: u128) -> String {
@@ -72,6 +107,28 @@ mod tests {
         std::thread::sleep(std::time::Duration::from_millis(2));
         let b = new_id("ord");
         assert!(a < b);
+    }
+
+    #[test]
+    fn ids_at_an_instant_carry_it_and_sort_by_it() {
+        use time::macros::datetime;
+        let early = new_id_at("ord", datetime!(2025-01-02 15:00 UTC));
+        let late = new_id_at("ord", datetime!(2025-06-02 15:00 UTC));
+        assert!(early < late);
+        assert!(late < new_id("ord"));
+        let uuid = uuid_of("ord", &early).unwrap();
+        assert_eq!(uuid.get_version_num(), 7);
+        let (secs, _) = uuid.get_timestamp().unwrap().to_unix();
+        assert_eq!(
+            secs,
+            datetime!(2025-01-02 15:00 UTC).unix_timestamp() as u64
+        );
+        // Same millisecond, one after the other: creation order.
+        let at = datetime!(2025-03-04 10:30:00.123 UTC);
+        let ids: Vec<String> = (0..50).map(|_| new_id_at("txn", at)).collect();
+        let mut sorted = ids.clone();
+        sorted.sort();
+        assert_eq!(ids, sorted);
     }
 
     #[test]

@@ -19,6 +19,7 @@
 //! - anything else → `active`, event `kyc.verification.approved`.
 
 use std::collections::HashMap;
+use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -26,6 +27,7 @@ use axum::response::Response;
 use http::StatusCode;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
+use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::api::{self, fail, respond, wire, ApiResult, Fields, Meta, Page};
@@ -487,36 +489,86 @@ fn money_range(range: &Map<String, Value>, name: &str) -> ApiResult<Value> {
 /// `POST /investors`
 pub async fn create(State(sim): State<Sim>, body: Bytes) -> ApiResult<Response> {
     let body = api::json_object(&body)?;
-    let profile = validate(&body)?;
-    let f = Fields::new(&body);
-    let email = f.str("email")?.to_owned();
-    let first_name = f.str("first_name")?.trim().to_owned();
-    let last_name = f.str("last_name")?.trim().to_owned();
-    let metadata = f.metadata()?;
-
+    let new = NewInvestor::from_body(&body)?;
     let mut world = sim.lock().await;
+    let id = insert(
+        &mut world,
+        new,
+        OffsetDateTime::now_utc(),
+        sim.options.kyc_review,
+    )?;
+    let view = view(&world, &world.investors[&id]);
+    world.emit("account.created", view.clone());
+    sim.commit(&mut world).await?;
+    Ok(respond(StatusCode::CREATED, view))
+}
+
+/// A validated `POST /investors` body: what an investor is made from.
+#[derive(Debug, Clone)]
+pub(crate) struct NewInvestor {
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub metadata: Map<String, Value>,
+    /// The personal fields kept, as [`validate`] returns them.
+    pub profile: Map<String, Value>,
+}
+
+impl NewInvestor {
+    /// Validates a create body as Bluum does (see the module docs).
+    pub(crate) fn from_body(body: &Map<String, Value>) -> ApiResult<Self> {
+        let profile = validate(body)?;
+        let f = Fields::new(body);
+        Ok(Self {
+            email: f.str("email")?.to_owned(),
+            first_name: f.str("first_name")?.trim().to_owned(),
+            last_name: f.str("last_name")?.trim().to_owned(),
+            metadata: f.metadata()?,
+            profile,
+        })
+    }
+}
+
+/// `409 BLUM-409-001` when an investor already has `email` (compared case-insensitively):
+/// e-mails are unique.
+pub(crate) fn email_free(world: &World, email: &str) -> ApiResult<()> {
     if world
         .investors
         .values()
-        .any(|investor| investor.email.eq_ignore_ascii_case(&email))
+        .any(|investor| investor.email.eq_ignore_ascii_case(email))
     {
         return Err(fail::duplicate(
             "email",
             "An investor with this email already exists",
         ));
     }
-    let now = api::now_iso();
+    Ok(())
+}
+
+/// Records a new investor created at `now`: `onboarding`, with four `pending` checks and its
+/// KYC review due `kyc_review` later, and opens its USD wallet. An e-mail already in use is
+/// `409 BLUM-409-001`. Returns the investor's id; emits nothing. Shared by `POST /investors`
+/// and the demo seed.
+pub(crate) fn insert(
+    world: &mut World,
+    new: NewInvestor,
+    now: OffsetDateTime,
+    kyc_review: Duration,
+) -> ApiResult<String> {
+    email_free(world, &new.email)?;
+    let created = api::iso(now);
+    let review_ms = i64::try_from(kyc_review.as_millis()).unwrap_or(i64::MAX);
     let investor = Investor {
-        meta: Meta::new(ids::new_id("inv"), "investor", metadata),
+        meta: Meta::new_at(ids::new_id_at("inv", now), "investor", new.metadata, now),
         status: "onboarding".into(),
-        email,
-        first_name,
+        email: new.email,
+        first_name: new.first_name,
         sim: InvestorSim {
-            scenario: Scenario::from_last_name(&last_name),
-            review_due_ms: Some(api::now_ms() + sim.options.kyc_review.as_millis() as i64),
+            scenario: Scenario::from_last_name(&new.last_name),
+            review_due_ms: Some(api::unix_ms(now).saturating_add(review_ms)),
             workflow_id: Uuid::new_v4(),
-            workflow_created_at: now.clone(),
-            workflow_updated_at: now,
+            workflow_created_at: created.clone(),
+            workflow_updated_at: created,
             checks: CHECK_TYPES
                 .iter()
                 .map(|kind| Check {
@@ -527,17 +579,14 @@ pub async fn create(State(sim): State<Sim>, body: Bytes) -> ApiResult<Response> 
                 })
                 .collect(),
         },
-        last_name,
+        last_name: new.last_name,
         account_number: None,
-        profile,
+        profile: new.profile,
     };
     let id = investor.meta.id.clone();
     world.put(investor);
-    wallets::open(&mut world, &id);
-    let view = view(&world, &world.investors[&id]);
-    world.emit("account.created", view.clone());
-    sim.commit(&mut world).await?;
-    Ok(respond(StatusCode::CREATED, view))
+    wallets::open(world, &id, now);
+    Ok(id)
 }
 
 /// `GET /investors`
@@ -579,8 +628,9 @@ pub async fn compliance(State(sim): State<Sim>, Path(id): Path<String>) -> ApiRe
     Ok(respond(StatusCode::OK, compliance_view(investor)))
 }
 
-/// Background step: concludes KYC reviews that are due (see the module docs for the rule).
-pub fn advance(world: &mut World, now_ms: i64) {
+/// Background step: concludes the KYC reviews due at `now` (see the module docs for the rule).
+pub fn advance(world: &mut World, now: OffsetDateTime) {
+    let now_ms = api::unix_ms(now);
     let due: Vec<String> = world
         .investors
         .values()
@@ -588,51 +638,58 @@ pub fn advance(world: &mut World, now_ms: i64) {
         .map(|i| i.meta.id.clone())
         .collect();
     for id in due {
-        let Some(mut investor) = world.investors.get(&id).cloned() else {
-            continue;
-        };
-        investor.sim.review_due_ms = None;
-        let now = api::now_iso();
-        match investor.sim.scenario {
-            Scenario::Approve => approve(&mut investor, &now),
-            Scenario::Decline => {
-                investor.status = "declined".into();
-                for check in &mut investor.sim.checks {
-                    check.status = if check.check_type == "screening" {
-                        "failed"
-                    } else {
-                        "clear"
-                    }
-                    .into();
-                    check.completed_at = Some(now.clone());
-                }
-            }
-            Scenario::Documents => {
-                investor.status = "awaiting_documents".into();
-                for check in &mut investor.sim.checks {
-                    if check.check_type == "identity_verification" {
-                        check.status = "review_required".into();
-                    } else {
-                        check.status = "clear".into();
-                        check.completed_at = Some(now.clone());
-                    }
-                }
-            }
-        }
-        investor.sim.workflow_updated_at = now;
-        finish_transition(world, investor);
+        conclude_review(world, &id, now);
     }
 }
 
-/// A KYC document was accepted for `investor_id`: an investor waiting on documents is approved.
-pub fn document_accepted(world: &mut World, investor_id: &str) {
+/// Concludes the KYC review of investor `id` at `now` the way its scenario says, and emits
+/// the KYC and account events.
+pub(crate) fn conclude_review(world: &mut World, id: &str, now: OffsetDateTime) {
+    let Some(mut investor) = world.investors.get(id).cloned() else {
+        return;
+    };
+    investor.sim.review_due_ms = None;
+    let now = api::iso(now);
+    match investor.sim.scenario {
+        Scenario::Approve => approve(&mut investor, &now),
+        Scenario::Decline => {
+            investor.status = "declined".into();
+            for check in &mut investor.sim.checks {
+                check.status = if check.check_type == "screening" {
+                    "failed"
+                } else {
+                    "clear"
+                }
+                .into();
+                check.completed_at = Some(now.clone());
+            }
+        }
+        Scenario::Documents => {
+            investor.status = "awaiting_documents".into();
+            for check in &mut investor.sim.checks {
+                if check.check_type == "identity_verification" {
+                    check.status = "review_required".into();
+                } else {
+                    check.status = "clear".into();
+                    check.completed_at = Some(now.clone());
+                }
+            }
+        }
+    }
+    investor.sim.workflow_updated_at = now;
+    finish_transition(world, investor);
+}
+
+/// A KYC document was accepted for `investor_id` at `now`: an investor waiting on documents
+/// is approved.
+pub fn document_accepted(world: &mut World, investor_id: &str, now: OffsetDateTime) {
     let Some(mut investor) = world.investors.get(investor_id).cloned() else {
         return;
     };
     if investor.status != "awaiting_documents" {
         return;
     }
-    let now = api::now_iso();
+    let now = api::iso(now);
     approve(&mut investor, &now);
     investor.sim.workflow_updated_at = now;
     finish_transition(world, investor);

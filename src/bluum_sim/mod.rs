@@ -13,6 +13,8 @@
 //! - One module per resource: [`investors`] (+ KYC), [`documents`], [`wallets`] (+ ledger),
 //!   [`funding`], [`transfers`], [`trading`] (orders, positions), [`assets`] (assets and
 //!   market data), [`webhooks`].
+//! - [`demo`]: a demo investor seeded with a year of history (and removed again), and its
+//!   portfolio value over time.
 //! - The pure parts, shared with no IO: [`market`] (catalogue, price walk, calendar),
 //!   [`engine`] (order rules and matching), [`error`] (the error envelope).
 //!
@@ -34,6 +36,7 @@
 
 pub mod api;
 pub mod assets;
+pub mod demo;
 pub mod documents;
 pub mod engine;
 pub mod error;
@@ -159,6 +162,7 @@ pub struct SimHandle {
     pub api_secret: SecretString,
     /// The secret every webhook delivery is signed with.
     pub webhook_secret: SecretString,
+    sim: Sim,
     shutdown: watch::Sender<bool>,
     tasks: Vec<JoinHandle<()>>,
 }
@@ -173,6 +177,11 @@ impl std::fmt::Debug for SimHandle {
 }
 
 impl SimHandle {
+    /// The running simulator's state, for in-process callers such as [`demo::seed`].
+    pub fn sim(&self) -> &Sim {
+        &self.sim
+    }
+
     /// Stops the server (after in-flight requests), the ticker and pending webhook retries.
     pub async fn shutdown(mut self) {
         let _ = self.shutdown.send(true);
@@ -221,6 +230,7 @@ pub async fn start(pool: PgPool, options: SimOptions) -> Result<SimHandle, SimEr
         api_key: options.api_key,
         api_secret: options.api_secret,
         webhook_secret,
+        sim,
         shutdown: shutdown_tx,
         tasks: vec![server, ticker],
     })
@@ -250,12 +260,12 @@ async fn run_ticker(sim: Sim) {
 /// One pass of the ticker.
 pub async fn tick(sim: &Sim) {
     let mut world = sim.lock().await;
-    let now = api::now_ms();
+    let now = time::OffsetDateTime::now_utc();
     investors::advance(&mut world, now);
     documents::advance(&mut world, now);
     let step = sim.options.transfer_step.as_millis() as i64;
     transfers::advance(&mut world, now, step);
-    trading::advance(&mut world, &sim.market, time::OffsetDateTime::now_utc());
+    trading::advance(&mut world, &sim.market, now);
     if let Err(err) = sim.commit(&mut world).await {
         tracing::error!(error = %err, "simulator tick could not be saved");
     }

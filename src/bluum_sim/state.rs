@@ -73,6 +73,20 @@ macro_rules! stored {
                     other => tracing::warn!(kind = other, "unknown simulator object kind"),
                 }
             }
+
+            /// Removes every record that belongs to `investor_id`, the investor included (rows
+            /// are deleted at the next commit). Returns how many were removed.
+            pub fn remove_investor(&mut self, investor_id: &str) -> usize {
+                0 $(+ self.remove_owned::<$ty>(investor_id))*
+            }
+
+            /// Moves every record of `other` into this world, to be written at the next commit.
+            /// What `other` emitted or had not committed yet is dropped.
+            pub fn absorb(&mut self, mut other: World) {
+                $(for record in std::mem::take(&mut other.$field).into_values() {
+                    self.put(record);
+                })*
+            }
         }
     };
 }
@@ -92,6 +106,14 @@ stored! {
 }
 
 impl World {
+    /// An empty world trading on `market`.
+    pub fn new(market: Market) -> Self {
+        Self {
+            market,
+            ..Self::default()
+        }
+    }
+
     /// Stores `record` in its table and marks it to be written at the next commit.
     pub fn put<R: Stored>(&mut self, record: R) {
         self.dirty.push(Row::of(&record));
@@ -105,6 +127,18 @@ impl World {
             self.removed.push(id.to_owned());
         }
         removed
+    }
+
+    fn remove_owned<R: Stored>(&mut self, investor_id: &str) -> usize {
+        let ids: Vec<String> = R::table(self)
+            .values()
+            .filter(|r| r.investor_id() == Some(investor_id))
+            .map(|r| r.id().to_owned())
+            .collect();
+        for id in &ids {
+            self.remove::<R>(id);
+        }
+        ids.len()
     }
 
     /// Queues a webhook event; it is fanned out to matching registrations at commit.
@@ -176,10 +210,7 @@ impl Sim {
         webhook_secret: SecretString,
         shutdown: watch::Receiver<bool>,
     ) -> Result<Self, SimError> {
-        let mut world = World {
-            market: Market::new(options.seed, options.market_hours),
-            ..World::default()
-        };
+        let mut world = World::new(Market::new(options.seed, options.market_hours));
         for (kind, body) in store::load_all(&pool).await? {
             world.load_row(&kind, body);
         }

@@ -9,7 +9,7 @@
 //! market hours) are documented there. Open orders are re-evaluated on every ticker pass
 //! ([`advance`]), oldest first per investor.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -23,6 +23,7 @@ use time::OffsetDateTime;
 use super::api::{self, fail, respond, ApiResult, Fields, Page};
 use super::engine::{self, OrderEvent, OrderRequest, Positions, Side};
 use super::ids;
+use super::market::Market;
 use super::state::{Sim, World};
 use super::store::Record;
 use super::wallets::{self, Movement};
@@ -73,30 +74,30 @@ impl Record for Position {
     }
 }
 
-fn book_of(world: &World, investor_id: &str) -> Position {
+/// The investor's position book, or a new empty one (made at `now`).
+pub(crate) fn book_of(world: &World, investor_id: &str, now: OffsetDateTime) -> Position {
     world
         .positions
         .values()
         .find(|b| b.investor_id == investor_id)
         .cloned()
         .unwrap_or_else(|| Position {
-            id: ids::new_id("pbk"),
+            id: ids::new_id_at("pbk", now),
             investor_id: investor_id.to_owned(),
             book: Positions::default(),
             meta: BTreeMap::new(),
         })
 }
 
-/// Market value of the investor's positions at current prices.
-pub fn market_value(world: &World, investor_id: &str) -> Decimal {
-    let now = OffsetDateTime::now_utc();
+/// Market value of the investor's positions at the prices of `at`.
+pub fn market_value(world: &World, investor_id: &str, at: OffsetDateTime) -> Decimal {
     world
         .positions
         .values()
         .filter(|b| b.investor_id == investor_id)
         .flat_map(|b| b.book.by_symbol.values())
         .filter_map(|p| {
-            let price = world.market.price_at(&p.symbol, now).ok()?;
+            let price = world.market.price_at(&p.symbol, at).ok()?;
             Some(p.valuation(price).market_value)
         })
         .sum()
@@ -197,8 +198,8 @@ fn engine_wallet(world: &World, investor_id: &str) -> ApiResult<engine::Wallet> 
     })
 }
 
-/// Writes back what the engine changed: wallet, positions, orders; records a transaction
-/// per fill and emits the `order.*` webhooks.
+/// Writes back what the engine changed at `now`: wallet, positions, orders; records a
+/// transaction per fill and emits the `order.*` webhooks.
 fn apply(
     world: &mut World,
     investor_id: &str,
@@ -206,6 +207,7 @@ fn apply(
     mut book: Position,
     orders: Vec<Order>,
     events: &[OrderEvent],
+    now: OffsetDateTime,
 ) {
     let Some(mut stored) = wallets::wallet_of(world, investor_id).cloned() else {
         return;
@@ -214,13 +216,12 @@ fn apply(
     stored.available_balance = wallet.available_balance;
     stored.reserved_balance = wallet.reserved_balance;
 
-    let now = OffsetDateTime::now_utc().unix_timestamp();
     for symbol in book.book.by_symbol.keys() {
         book.meta
             .entry(symbol.clone())
             .or_insert_with(|| PositionMeta {
-                id: ids::new_id("pos"),
-                created: now,
+                id: ids::new_id_at("pos", now),
+                created: now.unix_timestamp(),
             });
     }
     let by_id: HashMap<&str, &Order> = orders.iter().map(|o| (o.order.id.as_str(), o)).collect();
@@ -251,6 +252,7 @@ fn apply(
                     ),
                     reference: &order.order.id,
                 },
+                now,
             );
             balance = after;
         }
@@ -284,35 +286,53 @@ pub async fn place(
     let request: OrderRequest = serde_json::from_value(Value::Object(body))
         .map_err(|err| fail::malformed_body(format!("Invalid order: {err}")))?;
     let mut world = sim.lock().await;
-    active_investor(&world, &investor_id)?;
-    let mut wallet = engine_wallet(&world, &investor_id)?;
-    let mut book = book_of(&world, &investor_id);
     let now = OffsetDateTime::now_utc();
-    let placed = engine::place(
+    let order = place_order(
+        &mut world,
         &sim.market,
-        &mut wallet,
-        &mut book.book,
+        &investor_id,
         &request,
+        metadata,
         ids::new_id("ord"),
         now,
     )?;
+    let body = view(&order);
+    sim.commit(&mut world).await?;
+    Ok(respond(StatusCode::CREATED, body))
+}
+
+/// Places an order for an `active` investor at `now` through the engine and records what
+/// happened (the order, the wallet and positions, a transaction per fill, the webhooks).
+/// Returns the order as stored. Shared by `POST …/orders` and the demo seed.
+pub(crate) fn place_order(
+    world: &mut World,
+    market: &Market,
+    investor_id: &str,
+    request: &OrderRequest,
+    metadata: Map<String, Value>,
+    id: String,
+    now: OffsetDateTime,
+) -> ApiResult<Order> {
+    active_investor(world, investor_id)?;
+    let mut wallet = engine_wallet(world, investor_id)?;
+    let mut book = book_of(world, investor_id, now);
+    let placed = engine::place(market, &mut wallet, &mut book.book, request, id, now)?;
     let order = Order {
-        investor_id: investor_id.clone(),
+        investor_id: investor_id.to_owned(),
         created: now.unix_timestamp(),
         metadata,
         order: placed.order,
     };
-    let body = view(&order);
     apply(
-        &mut world,
-        &investor_id,
+        world,
+        investor_id,
         &wallet,
         book,
-        vec![order],
+        vec![order.clone()],
         &placed.events,
+        now,
     );
-    sim.commit(&mut world).await?;
-    Ok(respond(StatusCode::CREATED, body))
+    Ok(order)
 }
 
 /// `GET /investors/{investor_id}/orders` — filters `status` (`open` = any non-terminal),
@@ -383,27 +403,35 @@ pub async fn cancel(
     Path((investor_id, id)): Path<(String, String)>,
 ) -> ApiResult<Response> {
     let mut world = sim.lock().await;
-    world.investor(&investor_id)?;
-    let mut order = world.owned::<Order>(&investor_id, &id, "Order")?.clone();
-    let mut wallet = engine_wallet(&world, &investor_id)?;
-    let mut book = book_of(&world, &investor_id);
-    let event = engine::cancel(
-        &mut wallet,
-        &mut book.book,
-        &mut order.order,
-        OffsetDateTime::now_utc(),
-    )?;
+    let order = cancel_order(&mut world, &investor_id, &id, OffsetDateTime::now_utc())?;
     let body = view(&order);
-    apply(
-        &mut world,
-        &investor_id,
-        &wallet,
-        book,
-        vec![order],
-        &[event],
-    );
     sim.commit(&mut world).await?;
     Ok(respond(StatusCode::OK, body))
+}
+
+/// Cancels the investor's working order `id` at `now` and records it; returns the order as
+/// stored. Shared by `POST …/orders/{order_id}/cancel` and the demo seed.
+pub(crate) fn cancel_order(
+    world: &mut World,
+    investor_id: &str,
+    id: &str,
+    now: OffsetDateTime,
+) -> ApiResult<Order> {
+    world.investor(investor_id)?;
+    let mut order = world.owned::<Order>(investor_id, id, "Order")?.clone();
+    let mut wallet = engine_wallet(world, investor_id)?;
+    let mut book = book_of(world, investor_id, now);
+    let event = engine::cancel(&mut wallet, &mut book.book, &mut order.order, now)?;
+    apply(
+        world,
+        investor_id,
+        &wallet,
+        book,
+        vec![order.clone()],
+        &[event],
+        now,
+    );
+    Ok(order)
 }
 
 /// `POST /investors/{investor_id}/order-estimates` — indicative cost of a market or limit
@@ -421,14 +449,9 @@ pub async fn estimate(
     let world = sim.lock().await;
     let active = world.investor(&investor_id)?.is_active();
     let wallet = engine_wallet(&world, &investor_id)?;
-    let book = book_of(&world, &investor_id);
-    let mut estimate = engine::estimate(
-        &sim.market,
-        &wallet,
-        &book.book,
-        &request,
-        OffsetDateTime::now_utc(),
-    )?;
+    let now = OffsetDateTime::now_utc();
+    let book = book_of(&world, &investor_id, now);
+    let mut estimate = engine::estimate(&sim.market, &wallet, &book.book, &request, now)?;
     if !active {
         estimate
             .errors
@@ -465,8 +488,8 @@ pub async fn positions(
     };
     let world = sim.lock().await;
     world.investor(&investor_id)?;
-    let book = book_of(&world, &investor_id);
     let now = OffsetDateTime::now_utc();
+    let book = book_of(&world, &investor_id, now);
     let items = book
         .book
         .by_symbol
@@ -490,46 +513,60 @@ pub async fn position(
 ) -> ApiResult<Response> {
     let world = sim.lock().await;
     world.investor(&investor_id)?;
-    let book = book_of(&world, &investor_id);
+    let now = OffsetDateTime::now_utc();
+    let book = book_of(&world, &investor_id, now);
     let symbol = book
         .meta
         .iter()
         .find(|(_, meta)| meta.id == id)
         .map(|(symbol, _)| symbol.clone())
         .ok_or_else(|| fail::not_found("Position"))?;
-    let view = position_view(&world, &book, &symbol, OffsetDateTime::now_utc())
-        .ok_or_else(|| fail::not_found("Position"))?;
+    let view =
+        position_view(&world, &book, &symbol, now).ok_or_else(|| fail::not_found("Position"))?;
     Ok(respond(StatusCode::OK, view))
 }
 
 /// Background step: works every open order, investor by investor, oldest first.
-pub fn advance(world: &mut World, market: &super::market::Market, now: OffsetDateTime) {
-    let mut by_investor: BTreeMap<String, Vec<Order>> = BTreeMap::new();
-    for order in world
+pub fn advance(world: &mut World, market: &Market, now: OffsetDateTime) {
+    let investors: BTreeSet<String> = world
         .orders
         .values()
         .filter(|o| !o.order.status.is_terminal())
-    {
-        by_investor
-            .entry(order.investor_id.clone())
-            .or_default()
-            .push(order.clone());
+        .map(|o| o.investor_id.clone())
+        .collect();
+    for investor_id in investors {
+        work_orders(world, market, &investor_id, now);
     }
-    for (investor_id, mut orders) in by_investor {
-        let Ok(mut wallet) = engine_wallet(world, &investor_id) else {
-            continue;
-        };
-        let mut book = book_of(world, &investor_id);
-        let before: Vec<engine::Order> = orders.iter().map(|o| o.order.clone()).collect();
-        let mut engine_orders: Vec<engine::Order> =
-            orders.iter().map(|o| o.order.clone()).collect();
-        let events = engine::tick(market, &mut wallet, &mut book.book, &mut engine_orders, now);
-        if events.is_empty() && engine_orders == before {
-            continue;
-        }
-        for (record, worked) in orders.iter_mut().zip(engine_orders) {
-            record.order = worked;
-        }
-        apply(world, &investor_id, &wallet, book, orders, &events);
+}
+
+/// Works the open orders of one investor at `now`, oldest first, and records what happened.
+pub(crate) fn work_orders(
+    world: &mut World,
+    market: &Market,
+    investor_id: &str,
+    now: OffsetDateTime,
+) {
+    let mut orders: Vec<Order> = world
+        .orders
+        .values()
+        .filter(|o| o.investor_id == investor_id && !o.order.status.is_terminal())
+        .cloned()
+        .collect();
+    if orders.is_empty() {
+        return;
     }
+    let Ok(mut wallet) = engine_wallet(world, investor_id) else {
+        return;
+    };
+    let mut book = book_of(world, investor_id, now);
+    let before: Vec<engine::Order> = orders.iter().map(|o| o.order.clone()).collect();
+    let mut engine_orders = before.clone();
+    let events = engine::tick(market, &mut wallet, &mut book.book, &mut engine_orders, now);
+    if events.is_empty() && engine_orders == before {
+        return;
+    }
+    for (record, worked) in orders.iter_mut().zip(engine_orders) {
+        record.order = worked;
+    }
+    apply(world, investor_id, &wallet, book, orders, &events, now);
 }

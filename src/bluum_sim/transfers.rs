@@ -33,7 +33,7 @@ use axum::response::Response;
 use http::{HeaderMap, StatusCode};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 use time::OffsetDateTime;
 
 use super::api::{self, fail, money, respond, wire, ApiResult, Fields, Meta, Page};
@@ -169,8 +169,8 @@ fn wallet_id(world: &World, investor_id: &str) -> ApiResult<String> {
         .ok_or_else(|| fail::not_found("Wallet"))
 }
 
-fn step_due(sim: &Sim) -> Option<i64> {
-    Some(api::now_ms() + sim.options.transfer_step.as_millis() as i64)
+fn step_due(sim: &Sim, now: OffsetDateTime) -> Option<i64> {
+    Some(api::unix_ms(now) + sim.options.transfer_step.as_millis() as i64)
 }
 
 /// A short reference code like Bluum's `BLUUM-ABC123XY`, derived from the deposit id.
@@ -202,84 +202,135 @@ pub async fn create_deposit(
 
     let mut world = sim.lock().await;
     world.investor(&investor_id)?;
-    let wallet_id = wallet_id(&world, &investor_id)?;
-    let id = ids::new_id("dep");
     let now = OffsetDateTime::now_utc();
-    let (funding_source_id, method_details, next_step_ms, expires) = if method == "ach" {
-        let source_id = f.str("funding_source_id")?;
-        funding::active_source(&world, &investor_id, source_id)?;
-        let details = json!({
-            "provider_name": "alpaca",
-            "transfer_id": uuid::Uuid::new_v4(),
-            "alpaca_status": "QUEUED",
-        });
-        (Some(source_id.to_owned()), details, step_due(&sim), None)
-    } else {
-        let expires_at = now + MANUAL_DEPOSIT_TTL;
-        let reference = reference_code(&id);
-        let details = if method == "wire" {
-            json!({
-                "provider_name": "bluum",
-                "reference_code": reference,
-                "funding_details": [{
-                    "payment_type": "swift_wire",
-                    "currency": currency,
-                    "account_number": "202512345678",
-                    "routing_code": "091311229",
-                    "bank_name": "Choice Financial Group",
-                }],
-                "expires_at": api::iso(expires_at),
-            })
-        } else {
-            json!({
-            "reference_code": reference,
-            "bank_details": {
-                "bank_name": "Choice Financial Group",
-                "bank_address": "4501 23rd Avenue S, Fargo, ND 58104, US",
-                "account_name": "Bluum Finance FBO Investors (Simulator)",
-                "account_number": "202512345678",
-                "routing_number": "091311229",
-                "swift_code": "CHFGUS44021",
-                "instructions": format!("Include reference code {reference} in your transfer memo."),
-            },
-            "expires_at": api::iso(expires_at),
-            })
-        };
-        let expires_ms = (expires_at.unix_timestamp_nanos() / 1_000_000) as i64;
-        (
-            None,
-            details,
-            None,
-            Some((api::iso(expires_at), expires_ms)),
-        )
-    };
-    let deposit = Deposit {
-        meta: Meta::new(id.clone(), "deposit", metadata),
+    let new = NewDeposit {
+        id: ids::new_id("dep"),
         investor_id: investor_id.clone(),
-        wallet_id,
-        funding_source_id,
-        method: method.to_owned(),
-        status: "pending".into(),
         amount,
         currency,
         description,
-        method_details,
-        initiated_at: api::iso(now),
-        received_at: None,
-        completed_at: None,
-        cancelled_at: None,
-        expires_at: expires.as_ref().map(|(iso, _)| iso.clone()),
-        failure_reason: None,
-        sim: TransferSim {
-            next_step_ms,
-            expires_ms: expires.map(|(_, ms)| ms),
-        },
+        metadata,
+    };
+    let deposit = if method == "ach" {
+        let source_id = f.str("funding_source_id")?;
+        ach_deposit(&world, new, source_id, now, step_due(&sim, now))?
+    } else {
+        instructed_deposit(&world, new, method, now)?
     };
     let body = wire(&deposit);
     world.put(deposit);
     world.emit("transfer.deposit.initiated", body.clone());
     sim.commit(&mut world).await?;
     Ok(respond(StatusCode::CREATED, body))
+}
+
+/// What every new deposit carries, whatever its method.
+#[derive(Debug, Clone)]
+pub(crate) struct NewDeposit {
+    pub id: String,
+    pub investor_id: String,
+    pub amount: Decimal,
+    pub currency: String,
+    pub description: Option<String>,
+    pub metadata: Map<String, Value>,
+}
+
+impl NewDeposit {
+    /// The `pending` deposit initiated at `now`, with the method's own parts.
+    fn pending(
+        self,
+        world: &World,
+        method: &str,
+        funding_source_id: Option<String>,
+        method_details: Value,
+        now: OffsetDateTime,
+    ) -> ApiResult<Deposit> {
+        let wallet_id = wallet_id(world, &self.investor_id)?;
+        Ok(Deposit {
+            meta: Meta::new_at(self.id, "deposit", self.metadata, now),
+            investor_id: self.investor_id,
+            wallet_id,
+            funding_source_id,
+            method: method.to_owned(),
+            status: "pending".into(),
+            amount: self.amount,
+            currency: self.currency,
+            description: self.description,
+            method_details,
+            initiated_at: api::iso(now),
+            received_at: None,
+            completed_at: None,
+            cancelled_at: None,
+            expires_at: None,
+            failure_reason: None,
+            sim: TransferSim::default(),
+        })
+    }
+}
+
+/// A new `ach` deposit pulled from the investor's active funding source `source_id`,
+/// initiated at `now`, whose first status step is due at `next_step_ms` (see [`advance`]).
+/// Not yet stored. Shared by `POST …/deposits` and the demo seed.
+pub(crate) fn ach_deposit(
+    world: &World,
+    new: NewDeposit,
+    source_id: &str,
+    now: OffsetDateTime,
+    next_step_ms: Option<i64>,
+) -> ApiResult<Deposit> {
+    funding::active_source(world, &new.investor_id, source_id)?;
+    let details = json!({
+        "provider_name": "alpaca",
+        "transfer_id": uuid::Uuid::new_v4(),
+        "alpaca_status": "QUEUED",
+    });
+    let mut deposit = new.pending(world, "ach", Some(source_id.to_owned()), details, now)?;
+    deposit.sim.next_step_ms = next_step_ms;
+    Ok(deposit)
+}
+
+/// A new `manual_bank_transfer` or `wire` deposit: transfer instructions valid for
+/// [`MANUAL_DEPOSIT_TTL`] from `now`. Not yet stored.
+fn instructed_deposit(
+    world: &World,
+    new: NewDeposit,
+    method: &str,
+    now: OffsetDateTime,
+) -> ApiResult<Deposit> {
+    let expires_at = now + MANUAL_DEPOSIT_TTL;
+    let reference = reference_code(&new.id);
+    let details = if method == "wire" {
+        json!({
+            "provider_name": "bluum",
+            "reference_code": reference,
+            "funding_details": [{
+                "payment_type": "swift_wire",
+                "currency": new.currency,
+                "account_number": "202512345678",
+                "routing_code": "091311229",
+                "bank_name": "Choice Financial Group",
+            }],
+            "expires_at": api::iso(expires_at),
+        })
+    } else {
+        json!({
+        "reference_code": reference,
+        "bank_details": {
+            "bank_name": "Choice Financial Group",
+            "bank_address": "4501 23rd Avenue S, Fargo, ND 58104, US",
+            "account_name": "Bluum Finance FBO Investors (Simulator)",
+            "account_number": "202512345678",
+            "routing_number": "091311229",
+            "swift_code": "CHFGUS44021",
+            "instructions": format!("Include reference code {reference} in your transfer memo."),
+        },
+        "expires_at": api::iso(expires_at),
+        })
+    };
+    let mut deposit = new.pending(world, method, None, details, now)?;
+    deposit.expires_at = Some(api::iso(expires_at));
+    deposit.sim.expires_ms = Some(api::unix_ms(expires_at));
+    Ok(deposit)
 }
 
 /// `POST /investors/{investor_id}/withdrawals`
@@ -327,8 +378,9 @@ pub async fn create_withdrawal(
         )));
     }
     wallets::hold(&mut world, &investor_id, &id, amount)?;
+    let now = OffsetDateTime::now_utc();
     let withdrawal = Withdrawal {
-        meta: Meta::new(id, "withdrawal", metadata),
+        meta: Meta::new_at(id, "withdrawal", metadata, now),
         investor_id: investor_id.clone(),
         wallet_id,
         funding_source_id: source_id.map(str::to_owned),
@@ -343,12 +395,12 @@ pub async fn create_withdrawal(
             "alpaca_status": "QUEUED",
         }),
         destination_details: destination,
-        initiated_at: api::now_iso(),
+        initiated_at: api::iso(now),
         completed_at: None,
         cancelled_at: None,
         failure_reason: None,
         sim: TransferSim {
-            next_step_ms: step_due(&sim),
+            next_step_ms: step_due(&sim, now),
             expires_ms: None,
         },
     };
@@ -544,7 +596,7 @@ pub async fn admin_complete_deposit(
             deposit.status
         )));
     }
-    complete_deposit(&mut world, deposit)?;
+    complete_deposit(&mut world, deposit, OffsetDateTime::now_utc())?;
     let body = wire(&world.deposits[&id]);
     sim.commit(&mut world).await?;
     Ok(respond(StatusCode::OK, body))
@@ -576,8 +628,9 @@ pub async fn admin_fail_deposit(
     Ok(respond(StatusCode::OK, body))
 }
 
-fn complete_deposit(world: &mut World, mut deposit: Deposit) -> ApiResult<()> {
-    let now = api::now_iso();
+/// The deposit's funds arrived at `now`: the wallet is credited (a `deposit` transaction)
+/// and the deposit is `completed`.
+fn complete_deposit(world: &mut World, mut deposit: Deposit, now: OffsetDateTime) -> ApiResult<()> {
     wallets::credit(
         world,
         &deposit.investor_id,
@@ -591,7 +644,9 @@ fn complete_deposit(world: &mut World, mut deposit: Deposit) -> ApiResult<()> {
                 .unwrap_or_else(|| format!("Deposit via {}", deposit.method)),
             reference: &deposit.meta.id,
         },
+        now,
     )?;
+    let now = api::iso(now);
     deposit.status = "completed".into();
     deposit.received_at.get_or_insert_with(|| now.clone());
     deposit.completed_at = Some(now);
@@ -614,9 +669,10 @@ fn fail_deposit(world: &mut World, mut deposit: Deposit, reason: &str) {
     world.emit("transfer.deposit.failed", body);
 }
 
-/// Background step: moves ACH deposits and withdrawals one status along when due, and
-/// expires manual deposits whose instructions ran out.
-pub fn advance(world: &mut World, now_ms: i64, step_ms: i64) {
+/// Background step: moves ACH deposits and withdrawals one status along when due at `now`,
+/// and expires manual deposits whose instructions ran out.
+pub fn advance(world: &mut World, now: OffsetDateTime, step_ms: i64) {
+    let now_ms = api::unix_ms(now);
     let due: Vec<Deposit> = world
         .deposits
         .values()
@@ -626,32 +682,8 @@ pub fn advance(world: &mut World, now_ms: i64, step_ms: i64) {
         })
         .cloned()
         .collect();
-    for mut deposit in due {
-        if deposit.sim.expires_ms.is_some_and(|t| t <= now_ms) && deposit.status == "pending" {
-            fail_deposit(
-                world,
-                deposit,
-                "Funds were not received before the instructions expired",
-            );
-            continue;
-        }
-        match deposit.status.as_str() {
-            "pending" => {
-                deposit.status = "processing".into();
-                deposit.method_details["alpaca_status"] = json!("SENT_TO_CLEARING");
-                deposit.sim.next_step_ms = Some(now_ms + step_ms);
-                world.put(deposit);
-            }
-            "processing" => {
-                if let Err(err) = complete_deposit(world, deposit) {
-                    tracing::warn!(code = %err.code, "simulated deposit could not complete");
-                }
-            }
-            _ => {
-                deposit.sim = TransferSim::default();
-                world.put(deposit);
-            }
-        }
+    for deposit in due {
+        advance_deposit(world, deposit, now, step_ms);
     }
 
     let due: Vec<Withdrawal> = world
@@ -683,12 +715,13 @@ pub fn advance(world: &mut World, now_ms: i64, step_ms: i64) {
                             .unwrap_or_else(|| format!("Withdrawal via {}", withdrawal.method)),
                         reference: &withdrawal.meta.id,
                     },
+                    now,
                 );
                 withdrawal.sim = TransferSim::default();
                 let event = match captured {
                     Ok(()) => {
                         withdrawal.status = "completed".into();
-                        withdrawal.completed_at = Some(api::now_iso());
+                        withdrawal.completed_at = Some(api::iso(now));
                         withdrawal.method_details["alpaca_status"] = json!("COMPLETE");
                         "transfer.withdrawal.completed"
                     }
@@ -707,6 +740,43 @@ pub fn advance(world: &mut World, now_ms: i64, step_ms: i64) {
                 withdrawal.sim = TransferSim::default();
                 world.put(withdrawal);
             }
+        }
+    }
+}
+
+/// Moves one deposit along at `now` (its step or expiry is due): a pending manual deposit
+/// past its instructions fails; `pending → processing` (the next step `step_ms` later);
+/// `processing → completed` (the wallet is credited).
+pub(crate) fn advance_deposit(
+    world: &mut World,
+    mut deposit: Deposit,
+    now: OffsetDateTime,
+    step_ms: i64,
+) {
+    let now_ms = api::unix_ms(now);
+    if deposit.sim.expires_ms.is_some_and(|t| t <= now_ms) && deposit.status == "pending" {
+        fail_deposit(
+            world,
+            deposit,
+            "Funds were not received before the instructions expired",
+        );
+        return;
+    }
+    match deposit.status.as_str() {
+        "pending" => {
+            deposit.status = "processing".into();
+            deposit.method_details["alpaca_status"] = json!("SENT_TO_CLEARING");
+            deposit.sim.next_step_ms = Some(now_ms + step_ms);
+            world.put(deposit);
+        }
+        "processing" => {
+            if let Err(err) = complete_deposit(world, deposit, now) {
+                tracing::warn!(code = %err.code, "simulated deposit could not complete");
+            }
+        }
+        _ => {
+            deposit.sim = TransferSim::default();
+            world.put(deposit);
         }
     }
 }

@@ -14,6 +14,7 @@ use http::StatusCode;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
+use time::OffsetDateTime;
 
 use super::api::{self, fail, money, respond, wire, ApiResult, Meta, Page};
 use super::state::{Sim, World};
@@ -116,7 +117,9 @@ pub fn figures(world: &World, investor_id: &str) -> Figures {
         reserved: money(reserved),
         cash_withdrawable: money(available),
         buying_power: money(available),
-        equity: money(balance + trading::market_value(world, investor_id)),
+        equity: money(
+            balance + trading::market_value(world, investor_id, OffsetDateTime::now_utc()),
+        ),
     }
 }
 
@@ -134,10 +137,10 @@ fn view(world: &World, wallet: &Wallet) -> Value {
     value
 }
 
-/// Opens the investor's USD wallet (at investor creation).
-pub fn open(world: &mut World, investor_id: &str) {
+/// Opens the investor's USD wallet (at investor creation, `now`).
+pub fn open(world: &mut World, investor_id: &str, now: OffsetDateTime) {
     world.put(Wallet {
-        meta: Meta::new(ids::new_id("wlt"), "wallet", Map::new()),
+        meta: Meta::new_at(ids::new_id_at("wlt", now), "wallet", Map::new(), now),
         investor_id: investor_id.to_owned(),
         currency: "USD".into(),
         available_balance: money(Decimal::ZERO),
@@ -162,7 +165,7 @@ pub struct Movement<'a> {
 }
 
 /// Writes the transaction of one movement of `amount` that took the balance from `before`
-/// to `after`. Returns its id.
+/// to `after`, completed at `now`. Returns its id.
 pub fn record(
     world: &mut World,
     wallet: &Wallet,
@@ -170,10 +173,10 @@ pub fn record(
     before: Decimal,
     after: Decimal,
     movement: Movement<'_>,
+    now: OffsetDateTime,
 ) -> String {
-    let now = api::now_iso();
     let txn = Transaction {
-        meta: Meta::new(ids::new_id("txn"), "transaction", Map::new()),
+        meta: Meta::new_at(ids::new_id_at("txn", now), "transaction", Map::new(), now),
         investor_id: wallet.investor_id.clone(),
         wallet_id: wallet.meta.id.clone(),
         kind: movement.kind.to_owned(),
@@ -185,7 +188,7 @@ pub fn record(
         reference_id: movement.reference.to_owned(),
         balance_before: money(before),
         balance_after: money(after),
-        completed_at: Some(now),
+        completed_at: Some(api::iso(now)),
         failed_at: None,
         failure_reason: None,
     };
@@ -194,18 +197,19 @@ pub fn record(
     id
 }
 
-/// Adds `amount` to the available balance (a deposit or a sale) and records it.
+/// Adds `amount` to the available balance (a deposit or a sale) at `now` and records it.
 pub fn credit(
     world: &mut World,
     investor_id: &str,
     amount: Decimal,
     movement: Movement<'_>,
+    now: OffsetDateTime,
 ) -> ApiResult<()> {
     let mut wallet = wallet_mut(world, investor_id)?;
     let before = wallet.available_balance + wallet.reserved_balance;
     wallet.available_balance += amount;
     let after = wallet.available_balance + wallet.reserved_balance;
-    record(world, &wallet, amount, before, after, movement);
+    record(world, &wallet, amount, before, after, movement, now);
     world.put(wallet);
     Ok(())
 }
@@ -260,20 +264,21 @@ pub fn release(world: &mut World, investor_id: &str, reference: &str) {
 
 /// Spends `spend` out of the hold for `reference` (a completed withdrawal, a filled buy),
 /// returns the rest of the hold (if any) to available, and records the movement. Any part
-/// of `spend` beyond the hold comes from the available balance.
+/// of `spend` beyond the hold comes from the available balance. Recorded at `now`.
 pub fn capture(
     world: &mut World,
     investor_id: &str,
     reference: &str,
     spend: Decimal,
     movement: Movement<'_>,
+    now: OffsetDateTime,
 ) -> ApiResult<()> {
     let mut wallet = wallet_mut(world, investor_id)?;
     let before = wallet.available_balance + wallet.reserved_balance;
     let held = take_hold(&mut wallet, reference);
     wallet.available_balance += held - spend;
     let after = wallet.available_balance + wallet.reserved_balance;
-    record(world, &wallet, spend, before, after, movement);
+    record(world, &wallet, spend, before, after, movement, now);
     world.put(wallet);
     Ok(())
 }

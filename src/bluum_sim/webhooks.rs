@@ -14,7 +14,8 @@
 //! retried up to [`MAX_RETRIES`] times, after `webhook_retry_base` × 1, 5, 30, 120, 480
 //! (Bluum's documented 1 min, 5 min, 30 min, 2 h, 8 h when the base is one minute); then the
 //! delivery is parked as `failed`. Every attempt is recorded in `bluum_sim.webhook_attempts`,
-//! and pending deliveries resume after a restart.
+//! and pending deliveries resume after a restart. A delivery whose row was deleted (its
+//! investor was removed) is not attempted again.
 
 use std::time::{Duration, Instant};
 
@@ -230,7 +231,7 @@ async fn deliver(sim: &Sim, mut delivery: Delivery) -> Result<(), sqlx::Error> {
                 _ = super::stopped(&mut shutdown) => return Ok(()),
             }
         }
-        if *shutdown.borrow() {
+        if *shutdown.borrow() || !still_pending(sim, &delivery.id).await? {
             return Ok(());
         }
         delivery.attempts += 1;
@@ -285,6 +286,18 @@ async fn deliver(sim: &Sim, mut delivery: Delivery) -> Result<(), sqlx::Error> {
             + time::Duration::try_from(delay).unwrap_or(time::Duration::MAX);
         mark(sim, &delivery, "pending").await?;
     }
+}
+
+/// Whether the delivery still waits to be made: its row is gone once what it is about was
+/// removed ([`super::demo::remove`]).
+async fn still_pending(sim: &Sim, id: &str) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM bluum_sim.webhook_deliveries
+                        WHERE id = $1 AND status = 'pending')",
+    )
+    .bind(id)
+    .fetch_one(&sim.pool)
+    .await
 }
 
 async fn mark(sim: &Sim, delivery: &Delivery, status: &str) -> Result<(), sqlx::Error> {

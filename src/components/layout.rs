@@ -6,6 +6,7 @@ use leptos_router::hooks::use_location;
 
 use super::form::Form;
 use crate::api::auth::{whoami, Me, SignOut};
+use crate::brand::use_brand;
 use crate::error::AppError;
 use crate::money::usd;
 
@@ -65,6 +66,7 @@ pub fn AppLayout(children: Children) -> impl IntoView {
 
 #[component]
 fn Header() -> impl IntoView {
+    let brand = use_brand();
     // Asked once per page for both account slots (wide screens and the phone menu).
     let location = use_location();
     let me = Resource::new(move || location.pathname.get(), |_| whoami());
@@ -86,8 +88,8 @@ fn Header() -> impl IntoView {
         <header class="sticky top-0 z-30 border-b border-slate-200 bg-white/90 backdrop-blur dark:border-slate-800 dark:bg-slate-950/90">
             <PhoneMenu>
                 <a href="/" class="flex items-center gap-2 text-slate-900 no-underline hover:no-underline dark:text-white">
-                    <img src="/favicon.svg" alt="" class="h-8 w-8"/>
-                    <span class="text-lg font-bold tracking-tight">"Bluum Invest"</span>
+                    <img src=brand.logo alt="" class="h-8 w-8" width="32" height="32"/>
+                    <span class="text-lg font-bold tracking-tight" data-testid="brand-name">{brand.name}</span>
                 </a>
                 <nav aria-label="Main" class="ml-6 hidden items-center gap-1 lg:flex">
                     {nav_links("")}
@@ -181,10 +183,13 @@ fn AccountSlot(me: Resource<Result<Option<Me>, AppError>>) -> impl IntoView {
 
 #[component]
 fn Footer() -> impl IntoView {
+    let brand = use_brand();
+    let mailto = format!("mailto:{}", brand.support_email);
     view! {
         <footer class="border-t border-slate-200 py-8 text-sm text-slate-500 dark:border-slate-800 dark:text-slate-400">
             <div class="mx-auto flex max-w-6xl flex-col gap-2 px-4 sm:flex-row sm:justify-between sm:px-6">
-                <p>"Bluum Invest is an open-source reference app built on the Bluum API."</p>
+                <p>{brand.name} ": " {brand.tagline}</p>
+                <p>"Help: " <a href=mailto>{brand.support_email}</a></p>
                 <p>"Investing involves risk, including loss of principal."</p>
             </div>
         </footer>

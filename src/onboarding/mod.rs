@@ -871,9 +871,10 @@ pub const US_STATES: &[(&str, &str)] = &[
     ("PR", "Puerto Rico"),
 ];
 
-/// The agreements' text, shown in full on the last step.
+/// The agreements' text, shown in full on the last step (`{brand}` stands for the product's
+/// name, [`crate::brand::Brand::name`]).
 pub const INVESTOR_AGREEMENT: &str = "I open a self-directed brokerage account held with Bluum's \
-custodian. I will make my own investment decisions; no one at Bluum Invest gives me advice. I \
+custodian. I will make my own investment decisions; no one at {brand} gives me advice. I \
 understand that investing involves risk, including the loss of the money I invest, that past \
 performance does not guarantee future results, and that securities are not FDIC insured. I \
 confirm that the information I have given is true and complete, and I will keep it up to date. \

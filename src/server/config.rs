@@ -9,6 +9,7 @@ use std::net::SocketAddr;
 
 use secrecy::{ExposeSecret, SecretString};
 
+use crate::brand::Brand;
 use crate::bluum_sim::MarketHours;
 use crate::server::auth::sealed::DataKey;
 
@@ -64,6 +65,8 @@ pub struct Config {
     /// Seals secrets stored in the database (two-factor keys). Required in production; a fixed,
     /// public key in development and demos.
     pub data_key: DataKey,
+    /// The product's name, logo, colours and support contact (`brand.toml`, `BRAND_*`).
+    pub brand: Brand,
 }
 
 /// A setting that is missing, malformed or unsafe. Its `Display` is the one line users see.
@@ -340,8 +343,9 @@ impl Config {
                 ));
             }
         }
-        let email_from =
-            get("EMAIL_FROM").unwrap_or_else(|| "Bluum Invest <no-reply@localhost>".to_owned());
+        let brand = load_brand(&get)?;
+        let email_from = get("EMAIL_FROM")
+            .unwrap_or_else(|| format!("{} <no-reply@localhost>", brand.name.replace(['<', '>', '"', ','], "")));
         if email_from.parse::<lettre::message::Mailbox>().is_err() {
             return Err(ConfigError::new(
                 "EMAIL_FROM",
@@ -380,6 +384,7 @@ impl Config {
             data_key,
             email_from,
             trust_proxy,
+            brand,
         })
     }
 
@@ -391,6 +396,33 @@ impl Config {
     pub fn secure_cookies(&self) -> bool {
         self.public_url.starts_with("https://")
     }
+}
+
+/// The brand from `BRAND_FILE` (or `brand.toml` in the working directory, if there is one)
+/// and the `BRAND_*` overrides.
+fn load_brand(get: &dyn Fn(&str) -> Option<String>) -> Result<Brand, ConfigError> {
+    let (path, required) = match get("BRAND_FILE") {
+        Some(path) => (path, true),
+        None => ("brand.toml".to_owned(), false),
+    };
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => Some(text),
+        Err(err) if required || err.kind() != std::io::ErrorKind::NotFound => {
+            return Err(ConfigError::new(
+                "BRAND_FILE",
+                format!("{path:?} could not be read ({err})"),
+                "point BRAND_FILE at a brand file such as brands/acme.toml, or unset it",
+            ))
+        }
+        Err(_) => None,
+    };
+    Brand::load(text.as_deref().map(|text| (path.as_str(), text)), get).map_err(|err| {
+        ConfigError::new(
+            "BRAND_FILE",
+            format!("(brand) {err}"),
+            "correct that setting (README, \"Rebrand it\")",
+        )
+    })
 }
 
 #[cfg(test)]
@@ -502,6 +534,26 @@ mod tests {
             config(&[("SESSION_SECRET", "short")]).unwrap_err().var,
             "SESSION_SECRET"
         );
+    }
+
+    #[test]
+    fn the_brand_comes_from_its_file_and_the_brand_variables() {
+        // Tests run in the project root, so the default is the shipped brand.toml.
+        let c = config(&[]).unwrap();
+        assert_eq!(c.brand, Brand::default());
+        assert_eq!(c.email_from, "Bluum Invest <no-reply@localhost>");
+
+        let acme = config(&[("BRAND_FILE", "brands/acme.toml")]).unwrap();
+        assert_eq!(acme.brand.name, "Acme Wealth");
+        assert_eq!(acme.brand.shade(600), "#4338ca");
+        assert_eq!(acme.email_from, "Acme Wealth <no-reply@localhost>");
+        let renamed = config(&[("BRAND_FILE", "brands/acme.toml"), ("BRAND_NAME", "Acme")]).unwrap();
+        assert_eq!(renamed.brand.name, "Acme");
+
+        let err = config(&[("BRAND_FILE", "brands/missing.toml")]).unwrap_err();
+        assert_eq!(err.var, "BRAND_FILE");
+        let err = config(&[("BRAND_ACCENT", "#ffff00")]).unwrap_err();
+        assert!(err.to_string().contains("too light"), "{err}");
     }
 
     #[test]

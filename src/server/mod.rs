@@ -122,7 +122,10 @@ pub async fn prepare_sessions(pool: &sqlx::PgPool) -> Result<PostgresStore, Star
 pub fn build_router(state: AppState, session_store: PostgresStore) -> Router {
     let context = {
         let state = state.clone();
-        move || provide_context(state.clone())
+        move || {
+            provide_context(state.clone());
+            provide_context(state.config.brand.clone());
+        }
     };
     // Listing the routes renders the app shell once; it gets the same context as a request, so
     // components that load data (the header's account slot) find the state they expect.
@@ -236,12 +239,13 @@ async fn start() -> Result<(), StartError> {
         prepared.state.pool.clone(),
         prepared.state.bluum.clone(),
     ));
+    let product = prepared.state.config.brand.name.clone();
     let app = build_router(prepared.state, prepared.session_store);
 
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|source| StartError::Bind { addr, source })?;
-    tracing::info!("Bluum Invest is listening on http://{addr}");
+    tracing::info!("{product} is listening on http://{addr}");
     // Connection info gives the client address for throttling and the audit log.
     axum::serve(
         listener,

@@ -80,7 +80,12 @@ pub async fn connect(
                 client_config.requests_per_second,
             );
             let client = BluumClient::new(client_config)?.with_shared_budget(budget.shared());
-            register_webhook(&client, &format!("{}{WEBHOOK_PATH}", config.public_url)).await;
+            register_webhook(
+                &client,
+                &format!("{}{WEBHOOK_PATH}", config.public_url),
+                &config.brand.name,
+            )
+            .await;
             Ok(Upstream {
                 client,
                 simulator: Some(sim),
@@ -92,7 +97,7 @@ pub async fn connect(
 /// Registers `url` for every event family unless it is registered already (the simulator
 /// keeps registrations across restarts). A failure is logged, not fatal: the app works
 /// without webhooks, it only learns of changes when it asks.
-async fn register_webhook(client: &BluumClient, url: &str) {
+async fn register_webhook(client: &BluumClient, url: &str, brand_name: &str) {
     match client.list_webhooks().await {
         Ok(list) if list.data.iter().any(|w| w.url == url) => return,
         Ok(_) => {}
@@ -102,7 +107,7 @@ async fn register_webhook(client: &BluumClient, url: &str) {
         }
     }
     let request = CreateWebhookRequest {
-        name: "Bluum Invest".to_owned(),
+        name: brand_name.to_owned(),
         url: url.to_owned(),
         event_type_names: WEBHOOK_EVENTS.iter().map(|e| (*e).to_owned()).collect(),
         description: Some("Order, transfer, account and KYC events for the app".to_owned()),

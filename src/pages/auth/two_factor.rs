@@ -5,15 +5,20 @@ use leptos_meta::Title;
 
 use super::AuthCard;
 use crate::api::auth::VerifyTwoFactor;
+use crate::brand::use_brand;
 use crate::components::form::{field_error, form_error, Form, FormAlert};
 use crate::components::ui::TextField;
 
 #[component]
 pub fn TwoFactorPage() -> impl IntoView {
     let action = ServerAction::<VerifyTwoFactor>::new();
+    let subtitle = format!(
+        "Open your authenticator app and enter the 6-digit code for {}.",
+        use_brand().name
+    );
     view! {
         <Title text="Two-factor sign-in"/>
-        <AuthCard title="Enter your code" subtitle="Open your authenticator app and enter the 6-digit code for Bluum Invest.">
+        <AuthCard title="Enter your code" subtitle=subtitle>
             <Form action=action class="space-y-4">
                 <FormAlert error=form_error(action, &["code"])/>
                 <TextField

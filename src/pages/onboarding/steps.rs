@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use crate::api::onboarding::{SaveStep, SubmitApplication, Wizard as WizardState};
+use crate::brand::use_brand;
 use crate::components::form::{form_error, Checks, Form, FormAlert};
 use crate::components::ui::{CheckboxField, PageHeader, SelectField, TextField, YesNoField};
 use crate::error::AppError;
@@ -358,12 +359,12 @@ fn Agreements(
                 <SelectField name="tax_id_type" label="Tax id type" options=options(TAX_ID_TYPES) value=default_tax_type.to_owned() placeholder="Choose one" required=true error=e.of("tax_id_type")/>
                 <TextField name="tax_id" label="Tax id number" autocomplete="off" required=true maxlength=24u32 hint="Sent securely to Bluum for identity checks; we don't keep it." error=e.of("tax_id")/>
             </div>
-            <Agreement title="Investor agreement" text=INVESTOR_AGREEMENT/>
+            <Agreement title="Investor agreement" text=INVESTOR_AGREEMENT.replace("{brand}", &use_brand().name)/>
             <CheckboxField name="agree_investor" id="agree_investor" value="on" label="I have read and agree to the investor agreement." checked=!draft.agree_investor.is_empty() required=true error=e.of("agree_investor")/>
-            <Agreement title="Margin disclosure" text=MARGIN_DISCLOSURE/>
+            <Agreement title="Margin disclosure" text=MARGIN_DISCLOSURE.to_owned()/>
             <CheckboxField name="agree_margin" id="agree_margin" value="on" label="I have read and acknowledge the margin disclosure." checked=!draft.agree_margin.is_empty() required=true error=e.of("agree_margin")/>
             {w8ben.then(|| view! {
-                <Agreement title="W-8BEN certification" text=W8BEN_TEXT/>
+                <Agreement title="W-8BEN certification" text=W8BEN_TEXT.to_owned()/>
                 <CheckboxField name="agree_w8ben" id="agree_w8ben" value="on" label="I certify the W-8BEN statement above." checked=!draft.agree_w8ben.is_empty() required=true error=e.of("agree_w8ben")/>
             })}
             <p class="text-sm text-slate-600 dark:text-slate-400">
@@ -377,7 +378,7 @@ fn Agreements(
 }
 
 #[component]
-fn Agreement(title: &'static str, text: &'static str) -> impl IntoView {
+fn Agreement(title: &'static str, text: String) -> impl IntoView {
     view! {
         <details class="rounded-xl border border-slate-200 p-4 dark:border-slate-700" open=true>
             <summary class="cursor-pointer font-semibold">{title}</summary>

@@ -20,8 +20,9 @@ use super::sealed::DataKey;
 use super::users::User;
 use super::AuthError;
 
-/// Shown by authenticator apps above the code.
-pub const ISSUER: &str = "Bluum Invest";
+/// The issuer of codes made without a brand at hand (only the tests' URIs show it).
+#[cfg(test)]
+const ISSUER: &str = "Bluum Invest";
 /// Recovery codes given when two-factor sign-in is turned on.
 pub const RECOVERY_CODES: usize = 10;
 const STEP_SECONDS: u64 = 30;
@@ -46,15 +47,19 @@ fn totp(secret_b32: &str, account: &str) -> Result<TOTP, AuthError> {
         1,
         STEP_SECONDS,
         bytes,
-        Some(ISSUER.to_owned()),
+        None,
         account,
     )
     .map_err(|e| AuthError::Totp(e.to_string()))
 }
 
 /// The `otpauth://` URI an authenticator app imports (as a QR code or a link).
-pub fn provisioning_uri(secret_b32: &str, account: &str) -> Result<String, AuthError> {
-    Ok(totp(secret_b32, account)?.get_url())
+/// `issuer` is the name the authenticator app shows (the brand's name).
+pub fn provisioning_uri(secret_b32: &str, account: &str, issuer: &str) -> Result<String, AuthError> {
+    let mut totp = totp(secret_b32, account)?;
+    // Like the account label, the issuer may not contain ':'.
+    totp.issuer = Some(issuer.replace(':', ""));
+    Ok(totp.get_url())
 }
 
 /// The `otpauth://` URI as a QR code: SVG markup to inline in the page (black on white, with
@@ -267,7 +272,7 @@ mod tests {
                 "expired code"
             );
         }
-        assert!(provisioning_uri(&secret, "a@b.co")
+        assert!(provisioning_uri(&secret, "a@b.co", ISSUER)
             .unwrap()
             .starts_with("otpauth://totp/"));
     }
@@ -275,7 +280,7 @@ mod tests {
     #[test]
     fn qr_code_is_inline_svg_that_depends_on_the_uri() {
         let secret = new_secret();
-        let uri = provisioning_uri(&secret, "a@b.co").unwrap();
+        let uri = provisioning_uri(&secret, "a@b.co", ISSUER).unwrap();
         let svg = qr_svg(&uri).unwrap();
         assert!(
             svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""),
@@ -284,7 +289,7 @@ mod tests {
         assert!(svg.ends_with("</svg>"));
         assert!(!svg.contains("<?xml"));
         assert_eq!(svg, qr_svg(&uri).unwrap(), "rendering is deterministic");
-        let other = provisioning_uri(&new_secret(), "a@b.co").unwrap();
+        let other = provisioning_uri(&new_secret(), "a@b.co", ISSUER).unwrap();
         assert_ne!(svg, qr_svg(&other).unwrap());
     }
 
