@@ -28,8 +28,16 @@ export default defineConfig({
   // cargo-leptos starts the server and runs this command at once: wait until it answers.
   globalSetup: "./global-setup.ts",
   use: { baseURL: BASE_URL, trace: "retain-on-failure" },
+  // Each project comes from an address of its own (the test server trusts X-Forwarded-For,
+  // as behind a proxy), so the sign-ups of both stay within the per-address sign-in throttle.
   projects: [
-    { name: "desktop", use: { ...devices["Desktop Chrome"], launchOptions: chromium } },
-    { name: "phone", use: { ...devices["Pixel 7"], launchOptions: chromium } },
+    {
+      name: "desktop",
+      use: { ...devices["Desktop Chrome"], launchOptions: chromium, extraHTTPHeaders: { "X-Forwarded-For": "198.51.100.1" } },
+    },
+    {
+      name: "phone",
+      use: { ...devices["Pixel 7"], launchOptions: chromium, extraHTTPHeaders: { "X-Forwarded-For": "198.51.100.2" } },
+    },
   ],
 });

@@ -30,5 +30,7 @@ export DATABASE_URL="${DATABASE_URL%/*}/bluum_invest_e2e"
 psql -q "${DATABASE_URL%/*}/postgres" -c "DROP DATABASE IF EXISTS bluum_invest_e2e WITH (FORCE)" \
   || die "could not reset the end-to-end database bluum_invest_e2e"
 # The server logs only warnings here, so Playwright's report stays readable.
-RUST_LOG=${RUST_LOG:-warn} timed cargo leptos end-to-end
+# TRUST_PROXY: each Playwright project sends an X-Forwarded-For of its own (playwright.config.ts),
+# so the per-address throttles count each project's sign-ups apart. DEMO_MODE: the demo spec.
+TRUST_PROXY=true DEMO_MODE=true RUST_LOG=${RUST_LOG:-warn} timed cargo leptos end-to-end
 log "all checks passed"

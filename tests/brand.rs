@@ -19,7 +19,7 @@ async fn a_second_brand_is_applied_to_every_page(pool: PgPool) {
     for path in ["/", "/sign-in", "/sign-up", "/forgot-password"] {
         let html = page(&app, path).await;
         assert!(
-            html.contains(r#"data-testid="brand-name">Acme Wealth<"#),
+            html.contains(r#"data-testid="brand-name" class="text-lg font-bold tracking-tight">Acme Wealth</span>"#),
             "{path}: header"
         );
         assert!(html.contains(" · Acme Wealth</title>"), "{path}: title");
@@ -31,8 +31,14 @@ async fn a_second_brand_is_applied_to_every_page(pool: PgPool) {
             "{path}: colours"
         );
         assert!(html.contains("--color-brand-600:#4338ca;"), "{path}");
-        assert!(html.contains(r##"name="theme-color" content="#4338ca""##), "{path}");
-        assert!(!html.contains("Bluum Invest"), "{path}: the default brand leaks");
+        assert!(
+            html.contains(r##"name="theme-color" content="#4338ca""##),
+            "{path}"
+        );
+        assert!(
+            !html.contains("Bluum Invest"),
+            "{path}: the default brand leaks"
+        );
     }
 }
 
@@ -40,7 +46,9 @@ async fn a_second_brand_is_applied_to_every_page(pool: PgPool) {
 async fn the_default_brand_needs_no_colour_overrides(pool: PgPool) {
     let app = spawn_app(pool).await;
     let html = page(&app, "/").await;
-    assert!(html.contains(r#"data-testid="brand-name">Bluum Invest<"#));
+    assert!(html.contains(
+        r#"data-testid="brand-name" class="text-lg font-bold tracking-tight">Bluum Invest</span>"#
+    ));
     assert!(html.contains(" · Bluum Invest</title>"));
     assert!(!html.contains("<style id=\"brand\">"));
 }

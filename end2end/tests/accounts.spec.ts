@@ -49,7 +49,7 @@ async function signIn(page: Page, email: string, password: string) {
   await gotoHydrated(page, "/sign-in");
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
 }
 
 test("sign up, sign out, sign in; wrong input is shown next to the field", async ({ page }, info) => {
@@ -90,7 +90,7 @@ test("sign up, sign out, sign in; wrong input is shown next to the field", async
   await signIn(page, email, "not-the-password-1");
   await expect(page.getByRole("alert")).toHaveText("Email or password is incorrect.");
   await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page).toHaveURL(/\/account$/);
   await expect(main(page).getByLabel("Email")).toHaveValue(email);
   // The refused submissions answer 422, which the browser logs; nothing else may be logged.
@@ -142,7 +142,7 @@ test("reset a forgotten password through the development outbox", async ({ page 
 
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill("a-brand-new-passphrase");
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page).toHaveURL(/\/account$/);
 });
 

@@ -61,7 +61,7 @@ async function withoutJavaScript(browser: Browser, page: Page, email: string) {
   await nojs.goto("/sign-in");
   await nojs.getByLabel("Email").fill(email);
   await nojs.getByLabel("Password").fill(PASSWORD);
-  await nojs.getByRole("button", { name: "Sign in" }).click();
+  await nojs.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(nojs).toHaveURL(/\/account$/);
   await nojs.goto("/");
   await expect(nojs.getByRole("heading", { name: /^Hello, / })).toBeVisible();

@@ -14,6 +14,7 @@ pub mod activity;
 pub mod assets;
 pub mod auth;
 pub mod banks;
+pub mod demo;
 pub mod dev;
 pub mod live;
 pub mod money;

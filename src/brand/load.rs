@@ -45,7 +45,11 @@ impl Brand {
             Some((path, text)) => toml_file(path, text)?,
             None => BrandFile::default(),
         };
-        let env = |name: &str| lookup(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        let env = |name: &str| {
+            lookup(name)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
         let mut brand = Brand::default();
         let file_name = file.map(|(path, _)| path).unwrap_or("brand.toml");
 
@@ -58,7 +62,11 @@ impl Brand {
         if let Some(logo) = env("BRAND_LOGO").or(parsed.logo) {
             let ok = (logo.starts_with('/') && !logo.starts_with("//") && !logo.contains(".."))
                 || logo.starts_with("https://");
-            if !ok || logo.chars().any(|c| c.is_whitespace() || c == '"' || c == '<') {
+            if !ok
+                || logo
+                    .chars()
+                    .any(|c| c.is_whitespace() || c == '"' || c == '<')
+            {
                 return Err(error(
                     "logo (BRAND_LOGO)",
                     format!("is {logo:?}: use a path in public/ such as /logo.svg, or an https:// address"),
@@ -83,8 +91,12 @@ impl Brand {
             brand.support_email = email;
         }
         if let Some(accent) = env("BRAND_ACCENT").or(parsed.accent) {
-            let rgb = parse_hex(&accent)
-                .ok_or_else(|| error("accent (BRAND_ACCENT)", format!("is {accent:?}, not a colour like #1d4ed8")))?;
+            let rgb = parse_hex(&accent).ok_or_else(|| {
+                error(
+                    "accent (BRAND_ACCENT)",
+                    format!("is {accent:?}, not a colour like #1d4ed8"),
+                )
+            })?;
             brand.palette = palette_from(rgb);
         }
         for (shade, hex) in parsed.colors {
@@ -94,7 +106,8 @@ impl Brand {
                 .ok()
                 .filter(|s| SHADES.contains(s))
                 .ok_or_else(|| error(&key, "is not a shade (50, 100, 200 … 900)"))?;
-            let rgb = parse_hex(&hex).ok_or_else(|| error(&key, format!("is {hex:?}, not a colour like #1d4ed8")))?;
+            let rgb = parse_hex(&hex)
+                .ok_or_else(|| error(&key, format!("is {hex:?}, not a colour like #1d4ed8")))?;
             brand.palette.insert(shade, to_hex(rgb));
         }
         let button = parse_hex(brand.shade(700)).unwrap_or_default();
@@ -116,7 +129,10 @@ fn toml_file(path: &str, text: &str) -> Result<BrandFile, BrandError> {
     toml::from_str(text).map_err(|err| {
         error(
             path,
-            format!("could not be read: {}", err.message().trim_end_matches('\n')),
+            format!(
+                "could not be read: {}",
+                err.message().trim_end_matches('\n')
+            ),
         )
     })
 }
@@ -128,7 +144,10 @@ fn plain_text(setting: &str, value: &str, max: usize) -> Result<String, BrandErr
         return Err(error(setting, format!("must be 1 to {max} characters")));
     }
     if value.chars().any(|c| c.is_control() || "<>{}".contains(c)) {
-        return Err(error(setting, "must be plain text (no markup or line breaks)"));
+        return Err(error(
+            setting,
+            "must be plain text (no markup or line breaks)",
+        ));
     }
     Ok(value.to_owned())
 }
@@ -248,11 +267,20 @@ mod tests {
         let load = |text: &str| Brand::load(Some(("brand.toml", text)), none).unwrap_err();
         assert!(load("accent = \"blue\"").problem.contains("not a colour"));
         assert!(load("accent = \"#fde047\"").problem.contains("too light"));
-        assert_eq!(load("[colors]\n750 = \"#000000\"").setting, "brand.toml: colors.750");
+        assert_eq!(
+            load("[colors]\n750 = \"#000000\"").setting,
+            "brand.toml: colors.750"
+        );
         assert!(load("name = \"<script>\"").problem.contains("plain text"));
-        assert!(load("logo = \"javascript:alert(1)\"").problem.contains("public/"));
-        assert!(load("support_email = \"nobody\"").problem.contains("not an email"));
-        assert!(load("colour = \"#000000\"").problem.contains("could not be read"));
+        assert!(load("logo = \"javascript:alert(1)\"")
+            .problem
+            .contains("public/"));
+        assert!(load("support_email = \"nobody\"")
+            .problem
+            .contains("not an email"));
+        assert!(load("colour = \"#000000\"")
+            .problem
+            .contains("could not be read"));
         assert!(load("name = ").setting == "brand.toml");
     }
 }

@@ -64,7 +64,10 @@ impl Default for Brand {
 impl Brand {
     /// A shade of the palette (`#rrggbb`), e.g. `shade(600)` for the theme colour.
     pub fn shade(&self, shade: u16) -> &str {
-        self.palette.get(&shade).map(String::as_str).unwrap_or("#05966c")
+        self.palette
+            .get(&shade)
+            .map(String::as_str)
+            .unwrap_or("#05966c")
     }
 
     /// The `:root` rule that points every `brand-*` class at this palette. Empty for the

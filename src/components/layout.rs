@@ -192,6 +192,7 @@ fn Footer() -> impl IntoView {
                 <p>"Help: " <a href=mailto>{brand.support_email}</a></p>
                 <p>"Investing involves risk, including loss of principal."</p>
             </div>
+            {crate::api::demo::demo_credentials().map(|_| view! { <DemoBar/> })}
         </footer>
     }
 }
@@ -204,5 +205,19 @@ pub fn SignOutForm() -> impl IntoView {
         <Form action=action>
             <button type="submit" class="btn btn-secondary">"Sign out"</button>
         </Form>
+    }
+}
+
+/// Demo mode only: says so, and offers the reset on every page.
+#[component]
+fn DemoBar() -> impl IntoView {
+    let reset = ServerAction::<crate::api::demo::ResetDemo>::new();
+    view! {
+        <div class="mx-auto mt-4 flex max-w-6xl flex-wrap items-center gap-3 px-4 sm:px-6" data-testid="demo-bar">
+            <p>"Demo mode: simulated market and money, nothing is real."</p>
+            <Form action=reset>
+                <button type="submit" class="btn btn-secondary">"Reset the demo"</button>
+            </Form>
+        </div>
     }
 }

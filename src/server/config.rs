@@ -9,8 +9,8 @@ use std::net::SocketAddr;
 
 use secrecy::{ExposeSecret, SecretString};
 
-use crate::brand::Brand;
 use crate::bluum_sim::MarketHours;
+use crate::brand::Brand;
 use crate::server::auth::sealed::DataKey;
 
 /// Where the app runs. `APP_ENV=production` turns on the production checks.
@@ -67,6 +67,9 @@ pub struct Config {
     pub data_key: DataKey,
     /// The product's name, logo, colours and support contact (`brand.toml`, `BRAND_*`).
     pub brand: Brand,
+    /// `DEMO_MODE`: seed a demo investor with a year of history and show its sign-in on the
+    /// sign-in page (`server::demo`). Only with the built-in simulator.
+    pub demo: bool,
 }
 
 /// A setting that is missing, malformed or unsafe. Its `Display` is the one line users see.
@@ -344,8 +347,12 @@ impl Config {
             }
         }
         let brand = load_brand(&get)?;
-        let email_from = get("EMAIL_FROM")
-            .unwrap_or_else(|| format!("{} <no-reply@localhost>", brand.name.replace(['<', '>', '"', ','], "")));
+        let email_from = get("EMAIL_FROM").unwrap_or_else(|| {
+            format!(
+                "{} <no-reply@localhost>",
+                brand.name.replace(['<', '>', '"', ','], "")
+            )
+        });
         if email_from.parse::<lettre::message::Mailbox>().is_err() {
             return Err(ConfigError::new(
                 "EMAIL_FROM",
@@ -372,6 +379,25 @@ impl Config {
             }
         };
 
+        let demo = match get("DEMO_MODE").as_deref() {
+            None | Some("false") | Some("0") => false,
+            Some("true") | Some("1") => true,
+            Some(other) => {
+                return Err(ConfigError::new(
+                    "DEMO_MODE",
+                    format!("is {other:?}"),
+                    "set it to true (a seeded demo investor, simulator only) or false",
+                ))
+            }
+        };
+        if demo && matches!(bluum, BluumMode::Remote { .. }) {
+            return Err(ConfigError::new(
+                "DEMO_MODE",
+                "is on while BLUUM_API_KEY is set: the demo seeds its investor inside the built-in simulator, and its password is public",
+                "unset BLUUM_API_KEY and BLUUM_API_SECRET to run the demo, or unset DEMO_MODE",
+            ));
+        }
+
         Ok(Self {
             environment,
             database_url: SecretString::from(database_url),
@@ -385,6 +411,7 @@ impl Config {
             email_from,
             trust_proxy,
             brand,
+            demo,
         })
     }
 
@@ -537,6 +564,23 @@ mod tests {
     }
 
     #[test]
+    fn demo_mode_needs_the_simulator() {
+        assert!(!config(&[]).unwrap().demo);
+        assert!(config(&[("DEMO_MODE", "true")]).unwrap().demo);
+        let err = config(&[
+            ("DEMO_MODE", "true"),
+            ("BLUUM_API_KEY", "k"),
+            ("BLUUM_API_SECRET", "s"),
+        ])
+        .unwrap_err();
+        assert_eq!(err.var, "DEMO_MODE");
+        assert_eq!(
+            config(&[("DEMO_MODE", "yes")]).unwrap_err().var,
+            "DEMO_MODE"
+        );
+    }
+
+    #[test]
     fn the_brand_comes_from_its_file_and_the_brand_variables() {
         // Tests run in the project root, so the default is the shipped brand.toml.
         let c = config(&[]).unwrap();
@@ -547,7 +591,8 @@ mod tests {
         assert_eq!(acme.brand.name, "Acme Wealth");
         assert_eq!(acme.brand.shade(600), "#4338ca");
         assert_eq!(acme.email_from, "Acme Wealth <no-reply@localhost>");
-        let renamed = config(&[("BRAND_FILE", "brands/acme.toml"), ("BRAND_NAME", "Acme")]).unwrap();
+        let renamed =
+            config(&[("BRAND_FILE", "brands/acme.toml"), ("BRAND_NAME", "Acme")]).unwrap();
         assert_eq!(renamed.brand.name, "Acme");
 
         let err = config(&[("BRAND_FILE", "brands/missing.toml")]).unwrap_err();

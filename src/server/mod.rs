@@ -5,6 +5,7 @@ pub mod assets;
 pub mod auth;
 pub mod config;
 pub mod db;
+pub mod demo;
 pub mod health;
 pub mod idempotency;
 pub mod live;
@@ -58,6 +59,8 @@ pub enum StartError {
     },
     #[error(transparent)]
     Upstream(#[from] upstream::UpstreamError),
+    #[error("demo mode: {0}")]
+    Demo(#[from] demo::DemoSeedError),
     #[error("server error: {0}")]
     Serve(#[source] std::io::Error),
 }
@@ -80,7 +83,15 @@ pub async fn prepare(
 ) -> Result<Prepared, StartError> {
     let session_store = prepare_sessions(&pool).await?;
     let upstream = upstream::connect(&mut config, &pool, sim_options).await?;
-    let state = AppState::new(config, pool, leptos_options, upstream.client);
+    let mut state = AppState::new(config, pool, leptos_options, upstream.client);
+    if state.config.demo {
+        // Config refuses DEMO_MODE with a Bluum key, so the simulator is there.
+        if let Some(simulator) = &upstream.simulator {
+            let demo = demo::Demo::from_simulator(simulator);
+            demo::ensure(&state, &demo).await?;
+            state.demo = Some(demo);
+        }
+    }
     // Live events from every instance's webhooks reach this instance's pages.
     tokio::spawn(live::listen(state.pool.clone(), state.live.clone()));
     // A webhook about an investor (at any instance) makes this instance read their
@@ -125,6 +136,12 @@ pub fn build_router(state: AppState, session_store: PostgresStore) -> Router {
         move || {
             provide_context(state.clone());
             provide_context(state.config.brand.clone());
+            if state.demo.is_some() {
+                provide_context(crate::api::demo::DemoCredentials {
+                    email: demo::EMAIL.to_owned(),
+                    password: demo::PASSWORD.to_owned(),
+                });
+            }
         }
     };
     // Listing the routes renders the app shell once; it gets the same context as a request, so

@@ -27,7 +27,7 @@ pub const PUBLIC_PAGES: &[&str] = &[
     "/dev/outbox",
 ];
 /// Server function path prefixes anyone may call (signing up and in; they check for themselves).
-pub const PUBLIC_SERVER_FNS: &[&str] = &["/api/auth/", "/api/dev/"];
+pub const PUBLIC_SERVER_FNS: &[&str] = &["/api/auth/", "/api/dev/", "/api/demo/"];
 
 /// Paths that receive server-to-server POSTs (signed otherwise), exempt from the origin check.
 pub const ORIGIN_CHECK_EXEMPT: &[&str] = &["/webhooks/"];

@@ -30,6 +30,8 @@ pub struct AppState {
     pub approvals: super::portfolio::ApprovalCache,
     /// Recent bars by symbol and span, shared by every investor (`server::market`).
     pub bars: super::market::BarsCache,
+    /// Demo mode's seeded account (`DEMO_MODE=true`, simulator only; `server::demo`).
+    pub demo: Option<super::demo::Demo>,
 }
 
 impl AppState {
@@ -52,6 +54,7 @@ impl AppState {
             portfolios: super::portfolio::reading_cache(),
             approvals: super::portfolio::approval_cache(),
             bars: super::market::bars_cache(),
+            demo: None,
         }
     }
 }

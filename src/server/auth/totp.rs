@@ -41,21 +41,17 @@ fn totp(secret_b32: &str, account: &str) -> Result<TOTP, AuthError> {
         .map_err(|e| AuthError::Totp(format!("secret: {e:?}")))?;
     // The label may not contain ':'; emails do not, but be safe.
     let account = account.replace(':', "");
-    TOTP::new(
-        Algorithm::SHA1,
-        6,
-        1,
-        STEP_SECONDS,
-        bytes,
-        None,
-        account,
-    )
-    .map_err(|e| AuthError::Totp(e.to_string()))
+    TOTP::new(Algorithm::SHA1, 6, 1, STEP_SECONDS, bytes, None, account)
+        .map_err(|e| AuthError::Totp(e.to_string()))
 }
 
 /// The `otpauth://` URI an authenticator app imports (as a QR code or a link).
 /// `issuer` is the name the authenticator app shows (the brand's name).
-pub fn provisioning_uri(secret_b32: &str, account: &str, issuer: &str) -> Result<String, AuthError> {
+pub fn provisioning_uri(
+    secret_b32: &str,
+    account: &str,
+    issuer: &str,
+) -> Result<String, AuthError> {
     let mut totp = totp(secret_b32, account)?;
     // Like the account label, the issuer may not contain ':'.
     totp.issuer = Some(issuer.replace(':', ""));
