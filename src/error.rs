@@ -50,7 +50,7 @@ pub enum AppError {
     /// A deposit, withdrawal or order was sent but its answer was lost (Bluum timed out or
     /// failed). It is settled in the background under the same idempotency key, so it happens
     /// at most once.
-    #[error("We couldn't confirm this with our investing partner yet. It will not happen twice: check Transfers in a minute to see where it stands (ref {request_id}).")]
+    #[error("We couldn't confirm this with our investing partner yet. It will not happen twice: check Transfers or Orders in a minute to see where it stands (ref {request_id}).")]
     Unconfirmed { request_id: String },
     /// The request could not be read (a malformed form or body, a missing or mistyped field):
     /// not something our own pages send.

@@ -19,7 +19,7 @@ async fn a_second_brand_is_applied_to_every_page(pool: PgPool) {
     for path in ["/", "/sign-in", "/sign-up", "/forgot-password"] {
         let html = page(&app, path).await;
         assert!(
-            html.contains(r#"data-testid="brand-name" class="text-lg font-bold tracking-tight">Acme Wealth</span>"#),
+            html.contains(r#"data-testid="brand-name" class="whitespace-nowrap text-lg font-bold tracking-tight">Acme Wealth</span>"#),
             "{path}: header"
         );
         assert!(html.contains(" · Acme Wealth</title>"), "{path}: title");
@@ -47,7 +47,7 @@ async fn the_default_brand_needs_no_colour_overrides(pool: PgPool) {
     let app = spawn_app(pool).await;
     let html = page(&app, "/").await;
     assert!(html.contains(
-        r#"data-testid="brand-name" class="text-lg font-bold tracking-tight">Bluum Invest</span>"#
+        r#"data-testid="brand-name" class="whitespace-nowrap text-lg font-bold tracking-tight">Bluum Invest</span>"#
     ));
     assert!(html.contains(" · Bluum Invest</title>"));
     assert!(!html.contains("<style id=\"brand\">"));

@@ -89,7 +89,7 @@ fn Header() -> impl IntoView {
             <PhoneMenu>
                 <a href="/" class="flex items-center gap-2 text-slate-900 no-underline hover:no-underline dark:text-white">
                     <img src=brand.logo alt="" class="h-8 w-8" width="32" height="32"/>
-                    <span class="text-lg font-bold tracking-tight" data-testid="brand-name">{brand.name}</span>
+                    <span class="whitespace-nowrap text-lg font-bold tracking-tight" data-testid="brand-name">{brand.name}</span>
                 </a>
                 <nav aria-label="Main" class="ml-6 hidden items-center gap-1 lg:flex">
                     {nav_links("")}
