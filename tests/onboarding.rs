@@ -312,6 +312,23 @@ async fn declined_and_documents_applicants_see_their_next_step(pool: PgPool) {
     assert_eq!(stage, "Approved");
 }
 
+/// Posts a (tiny) passport PDF to the upload endpoint as `client`.
+async fn upload_passport(app: &TestApp, client: &reqwest::Client) -> reqwest::Response {
+    client
+        .post(app.url("/api/onboarding/document"))
+        .multipart(
+            reqwest::multipart::Form::new()
+                .text("document_type", "PASSPORT")
+                .part(
+                    "document",
+                    reqwest::multipart::Part::bytes(b"%PDF-1.4".to_vec()).file_name("a.pdf"),
+                ),
+        )
+        .send()
+        .await
+        .unwrap()
+}
+
 #[sqlx::test]
 async fn nobody_reaches_another_users_onboarding(pool: PgPool) {
     let app = spawn_app(pool.clone()).await;
@@ -331,19 +348,7 @@ async fn nobody_reaches_another_users_onboarding(pool: PgPool) {
         assert_eq!(res.status(), 401, "{endpoint}");
     }
     // The upload takes only multipart bodies (anything else is refused with 415 first).
-    let res = anonymous
-        .post(app.url("/api/onboarding/document"))
-        .multipart(
-            reqwest::multipart::Form::new()
-                .text("document_type", "PASSPORT")
-                .part(
-                    "document",
-                    reqwest::multipart::Part::bytes(b"%PDF-1.4".to_vec()).file_name("a.pdf"),
-                ),
-        )
-        .send()
-        .await
-        .unwrap();
+    let res = upload_passport(&app, &anonymous).await;
     assert_eq!(res.status(), 401, "onboarding/document");
     let page = anonymous.get(app.url("/onboarding")).send().await.unwrap();
     assert_eq!(page.headers()["location"], "/sign-in?next=/onboarding");
@@ -359,19 +364,7 @@ async fn nobody_reaches_another_users_onboarding(pool: PgPool) {
     assert_eq!((status, body), (409, Value::String("NotOnboarded".into())));
     let (status, _) = call_json(&app, &mallory, "onboarding/restart", &[]).await;
     assert_eq!(status, 409);
-    let res = mallory
-        .post(app.url("/api/onboarding/document"))
-        .multipart(
-            reqwest::multipart::Form::new()
-                .text("document_type", "PASSPORT")
-                .part(
-                    "document",
-                    reqwest::multipart::Part::bytes(b"%PDF-1.4".to_vec()).file_name("a.pdf"),
-                ),
-        )
-        .send()
-        .await
-        .unwrap();
+    let res = upload_passport(&app, &mallory).await;
     assert_eq!(res.status(), 409);
     let res = submit(&app, &mallory, SSN).await;
     assert_eq!(res.status(), 200);

@@ -40,15 +40,18 @@ pub struct Brand {
     pub palette: BTreeMap<u16, String>,
 }
 
+/// The stylesheet's own `brand-*` colours (`style/tailwind.css`), shade by shade.
+const DEFAULT_PALETTE: [&str; 10] = [
+    "#ecfdf7", "#d1faea", "#a7f3d6", "#6ee7bd", "#34d39f", "#10b985", "#05966c", "#04785a",
+    "#065f49", "#064e3d",
+];
+
 impl Default for Brand {
     /// Bluum Invest, as the stylesheet ships it.
     fn default() -> Self {
         let palette = SHADES
             .iter()
-            .zip([
-                "#ecfdf7", "#d1faea", "#a7f3d6", "#6ee7bd", "#34d39f", "#10b985", "#05966c",
-                "#04785a", "#065f49", "#064e3d",
-            ])
+            .zip(DEFAULT_PALETTE)
             .map(|(shade, hex)| (*shade, hex.to_owned()))
             .collect();
         Self {
@@ -73,7 +76,13 @@ impl Brand {
     /// The `:root` rule that points every `brand-*` class at this palette. Empty for the
     /// default brand (the stylesheet already has its colours).
     pub fn css_variables(&self) -> String {
-        if self.palette == Brand::default().palette {
+        let stylesheet_colours = SHADES.iter().copied().zip(DEFAULT_PALETTE);
+        if self
+            .palette
+            .iter()
+            .map(|(shade, hex)| (*shade, hex.as_str()))
+            .eq(stylesheet_colours)
+        {
             return String::new();
         }
         let vars: String = self

@@ -367,29 +367,16 @@ impl Config {
                 "set it to the sender address, e.g. Bluum Invest <no-reply@invest.example.com>",
             ));
         }
-        let trust_proxy = match get("TRUST_PROXY").as_deref() {
-            None | Some("false") | Some("0") => false,
-            Some("true") | Some("1") => true,
-            Some(other) => {
-                return Err(ConfigError::new(
-                    "TRUST_PROXY",
-                    format!("is {other:?}"),
-                    "set it to true (behind a proxy that sets X-Forwarded-For) or false",
-                ))
-            }
-        };
-
-        let demo = match get("DEMO_MODE").as_deref() {
-            None | Some("false") | Some("0") => false,
-            Some("true") | Some("1") => true,
-            Some(other) => {
-                return Err(ConfigError::new(
-                    "DEMO_MODE",
-                    format!("is {other:?}"),
-                    "set it to true (a seeded demo investor, simulator only) or false",
-                ))
-            }
-        };
+        let trust_proxy = flag(
+            &get,
+            "TRUST_PROXY",
+            "set it to true (behind a proxy that sets X-Forwarded-For) or false",
+        )?;
+        let demo = flag(
+            &get,
+            "DEMO_MODE",
+            "set it to true (a seeded demo investor, simulator only) or false",
+        )?;
         if demo && matches!(bluum, BluumMode::Remote { .. }) {
             return Err(ConfigError::new(
                 "DEMO_MODE",
@@ -422,6 +409,19 @@ impl Config {
     /// Cookies get `Secure` whenever users reach the app over HTTPS.
     pub fn secure_cookies(&self) -> bool {
         self.public_url.starts_with("https://")
+    }
+}
+
+/// A yes/no setting: `true`/`1` or `false`/`0`, unset meaning false.
+fn flag(
+    get: &dyn Fn(&str) -> Option<String>,
+    var: &'static str,
+    fix: &str,
+) -> Result<bool, ConfigError> {
+    match get(var).as_deref() {
+        None | Some("false") | Some("0") => Ok(false),
+        Some("true") | Some("1") => Ok(true),
+        Some(other) => Err(ConfigError::new(var, format!("is {other:?}"), fix)),
     }
 }
 
